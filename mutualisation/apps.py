@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MutualisationConfig(AppConfig):
+    name = "mutualisation"
+    verbose_name = "Mutualisation financière Hlm"

@@ -1,0 +1,41 @@
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from pacte.procfile import commandes_procfile
+
+
+class Command(BaseCommand):
+    help = "Démarre le serveur web et le worker Celery (développement) ; Ctrl-C arrête les deux."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--adresse", default="127.0.0.1:8000")
+        parser.add_argument("--preparer", action="store_true", help="migre, charge les référentiels et la démo avant")
+
+    def handle(self, *args, adresse, preparer, **options):
+        if preparer:
+            # One process for every step: the embedded PostgreSQL starts once.
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("charger_referentiels")
+            call_command("creer_comptes_demo")
+        environnement = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "PYTHONUNBUFFERED": "1"}
+        worker = subprocess.Popen(commandes_procfile(sys.executable)["worker"], env=environnement)  # noqa: S603
+        web = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "runserver", adresse, "--noreload"], env=environnement
+        )
+        self.stdout.write(self.style.SUCCESS(f"\nPacte est prêt : http://{adresse}/  (Ctrl-C pour arrêter)\n"))
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for processus in (web, worker):
+                if processus.poll() is None:
+                    processus.send_signal(signal.SIGTERM)
+            for processus in (web, worker):
+                processus.wait(timeout=30)
