@@ -1,0 +1,265 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from mutualisation.enums import (
+    PlanCglls,
+    Produit,
+    Sens,
+    StatutCalcul,
+    StatutCampagne,
+    StatutImport,
+    TypeImport,
+    Zone,
+)
+from pacte.models import Horodate, Organisme
+
+MONTANT = {"max_digits": 15, "decimal_places": 2}
+TAUX = {"max_digits": 7, "decimal_places": 4}
+
+
+class Bareme(Horodate):
+    """The year's parameters (domain.md §3); frozen once the year's campaign is validated."""
+
+    annee = models.PositiveSmallIntegerField("année", unique=True)
+    montant_zone_1 = models.DecimalField("montant zone 1 / 1 bis (€ par logement)", **MONTANT)
+    montant_zone_2_3 = models.DecimalField("montant zones 2 et 3 (€ par logement)", **MONTANT)
+    taux_rehabilitation = models.DecimalField("taux de réhabilitation", **TAUX)
+    montant_restructuration = models.DecimalField("montant restructuration (€ par logement)", **MONTANT)
+    plafond_restructuration = models.PositiveIntegerField("plafond national de restructuration (logements)")
+    poids_cotisation_cglls = models.DecimalField("poids de la cotisation CGLLS", **TAUX)
+    poids_loyers = models.DecimalField("poids des loyers", **TAUX)
+    poids_patrimoine = models.DecimalField("poids du patrimoine", **TAUX)
+    frais_gestion = models.DecimalField("frais de gestion (€)", **MONTANT)
+    taux_aide_exoneres = models.DecimalField("taux d'aide des organismes exonérés", **TAUX)
+
+    class Meta:
+        ordering = ["annee"]
+        verbose_name = "barème"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(poids_cotisation_cglls__gte=0, poids_loyers__gte=0, poids_patrimoine__gte=0)
+                & Q(poids_cotisation_cglls__lte=1, poids_loyers__lte=1, poids_patrimoine__lte=1),
+                name="bareme_poids_bornes",
+            ),
+            models.CheckConstraint(
+                condition=Q(taux_aide_exoneres__gte=0, taux_aide_exoneres__lte=1, taux_rehabilitation__gte=0),
+                name="bareme_taux_bornes",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant_zone_1__gte=0, montant_zone_2_3__gte=0, montant_restructuration__gte=0)
+                & Q(frais_gestion__gte=0),
+                name="bareme_montants_positifs",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Barème {self.annee}"
+
+
+class Campagne(Horodate):
+    annee = models.PositiveSmallIntegerField("année", unique=True)
+    statut = models.CharField(max_length=10, choices=StatutCampagne.choices, default=StatutCampagne.OUVERTE)
+
+    class Meta:
+        ordering = ["annee"]
+        permissions = [
+            ("importer_donnees", "Peut importer les extraits CDC et les données des organismes"),
+            ("modifier_bareme", "Peut modifier le barème d'une année ouverte"),
+            ("lancer_calcul", "Peut lancer le calcul de la mutualisation"),
+            ("ajuster", "Peut enregistrer un ajustement de la commission"),
+            ("voir_resultats", "Peut voir les résultats nationaux de la mutualisation"),
+            ("voir_avis", "Peut voir l'avis de mutualisation de son organisme"),
+        ]
+
+    def __str__(self):
+        return f"Campagne {self.annee}"
+
+
+class BaseAnnuelle(models.Model):
+    """An organism's data for one year (bases file of formats.md)."""
+
+    organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="bases")
+    annee = models.PositiveSmallIntegerField("année")
+    patrimoine_locatif = models.PositiveIntegerField()
+    loyers = models.DecimalField(**MONTANT)
+    logements = models.PositiveIntegerField()
+    cotisation_cglls = models.DecimalField("cotisation CGLLS", **MONTANT)
+    plan_cglls = models.CharField(max_length=20, choices=PlanCglls.choices, default=PlanCglls.AUCUN)
+    import_source = models.ForeignKey("ImportFichier", on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["annee", "organisme_id"]
+        verbose_name = "base annuelle"
+        constraints = [
+            models.UniqueConstraint(fields=["organisme", "annee"], name="base_unique_par_annee"),
+            models.CheckConstraint(condition=Q(loyers__gte=0, cotisation_cglls__gte=0), name="base_montants_positifs"),
+        ]
+
+    def __str__(self):
+        return f"Base {self.annee} de {self.organisme_id}"
+
+
+class Pret(models.Model):
+    """A signed CDC Fonds d'épargne loan (prets extract)."""
+
+    numero_pret = models.CharField("numéro de prêt", max_length=40, primary_key=True)
+    numero_operation = models.CharField("numéro d'opération", max_length=40, blank=True)
+    organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="prets", db_column="siren")
+    produit = models.CharField(max_length=12, choices=Produit.choices)
+    date_signature = models.DateField("date de signature")
+    montant = models.DecimalField(**MONTANT)
+    nb_logements = models.PositiveIntegerField("logements")
+    zone = models.CharField(max_length=4, choices=Zone.choices, blank=True)
+    code_commune = models.CharField(max_length=5, blank=True)
+    import_source = models.ForeignKey("ImportFichier", on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["numero_pret"]
+        verbose_name = "prêt"
+        indexes = [models.Index(fields=["date_signature"]), models.Index(fields=["numero_operation"])]
+        constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="pret_montant_positif")]
+
+    def __str__(self):
+        return f"Prêt {self.numero_pret}"
+
+
+class Restructuration(models.Model):
+    organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="restructurations")
+    annee = models.PositiveSmallIntegerField("année")
+    reference = models.CharField("référence", max_length=60)
+    nb_logements = models.PositiveIntegerField("logements")
+    zone_detendue = models.BooleanField("zone détendue")
+    code_commune = models.CharField(max_length=5, blank=True)
+    import_source = models.ForeignKey("ImportFichier", on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["annee", "organisme_id", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisme", "annee", "reference"], name="restructuration_unique"),
+        ]
+
+    def __str__(self):
+        return f"Restructuration {self.reference} ({self.annee})"
+
+
+class Ajustement(Horodate):
+    """A special case ruled by the commission: a signed amount added to an organism's aid, always with a reason."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="ajustements")
+    organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="ajustements")
+    montant = models.DecimalField(**MONTANT)
+    motif = models.TextField()
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
+
+    class Meta:
+        ordering = ["campagne", "organisme_id", "created_at"]
+        constraints = [models.CheckConstraint(condition=~Q(motif=""), name="ajustement_motif_obligatoire")]
+
+    def __str__(self):
+        return f"Ajustement {self.montant} € pour {self.organisme_id}"
+
+
+class ImportFichier(Horodate):
+    """One imported file: who, when, name and hash, counts, status, and the error report."""
+
+    type_fichier = models.CharField(max_length=20, choices=TypeImport.choices)
+    nom_fichier = models.CharField(max_length=255)
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    chemin = models.CharField(max_length=500)
+    taille = models.PositiveBigIntegerField(default=0)
+    statut = models.CharField(max_length=12, choices=StatutImport.choices, default=StatutImport.EN_ATTENTE)
+    nb_lignes = models.PositiveIntegerField(default=0)
+    nb_ajoutees = models.PositiveIntegerField(default=0)
+    nb_remplacees = models.PositiveIntegerField(default=0)
+    nb_inchangees = models.PositiveIntegerField(default=0)
+    erreurs = models.JSONField(default=list, blank=True)
+    colonnes_ignorees = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    travail = models.ForeignKey("pacte.Travail", on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "import de fichier"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type_fichier", "empreinte"],
+                condition=Q(statut="importe"),
+                name="import_fichier_pas_de_doublon",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_fichier_display()} — {self.nom_fichier}"
+
+
+class Calcul(Horodate):
+    """One run of a year's calculation; the row, locked by the task, is the source of truth."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="calculs")
+    statut = models.CharField(max_length=10, choices=StatutCalcul.choices, default=StatutCalcul.EN_ATTENTE)
+    simulation = models.BooleanField(default=False)
+    empreinte_entrees = models.CharField(max_length=64, blank=True)
+    bareme = models.JSONField("barème figé", default=dict)
+    version_code = models.CharField(max_length=40, blank=True)
+    totaux = models.JSONField(default=dict, blank=True)
+    durees = models.JSONField("durées (s)", default=dict, blank=True)
+    hors_champ = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    avancement = models.PositiveSmallIntegerField(default=0)
+    debut = models.DateTimeField(null=True, blank=True)
+    fin = models.DateTimeField(null=True, blank=True)
+    lance_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "calcul"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campagne"],
+                condition=Q(statut__in=["en_attente", "en_cours"], simulation=False),
+                name="un_calcul_en_cours_par_annee",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Calcul n° {self.pk} de {self.campagne}"
+
+
+class ResultatOrganisme(models.Model):
+    calcul = models.ForeignKey(Calcul, on_delete=models.CASCADE, related_name="resultats")
+    organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="resultats")
+    exonere = models.BooleanField("exonéré")
+    aide_production = models.DecimalField(**MONTANT)
+    aide_rehabilitation = models.DecimalField(**MONTANT)
+    aide_restructuration = models.DecimalField(**MONTANT)
+    ajustements = models.DecimalField(**MONTANT)
+    aide_totale = models.DecimalField(**MONTANT)
+    part_cotisation_cglls = models.DecimalField(**MONTANT)
+    part_loyers = models.DecimalField(**MONTANT)
+    part_patrimoine = models.DecimalField(**MONTANT)
+    contribution = models.DecimalField(**MONTANT)
+    solde = models.DecimalField(**MONTANT)
+    sens = models.CharField(max_length=16, choices=Sens.choices)
+    explication = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["calcul", "organisme_id"]
+        verbose_name = "résultat par organisme"
+        constraints = [
+            models.UniqueConstraint(fields=["calcul", "organisme"], name="resultat_unique"),
+            models.CheckConstraint(
+                condition=Q(aide_totale=F("aide_production") + F("aide_rehabilitation") + F("aide_restructuration")
+                            + F("ajustements")),
+                name="resultat_aide_totale",
+            ),
+            models.CheckConstraint(
+                condition=Q(contribution=F("part_cotisation_cglls") + F("part_loyers") + F("part_patrimoine")),
+                name="resultat_contribution",
+            ),
+            models.CheckConstraint(condition=Q(solde=F("aide_totale") - F("contribution")), name="resultat_solde"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisme_id} : solde {self.solde} €"

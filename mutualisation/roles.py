@@ -1,0 +1,30 @@
+"""Who does what in the mutualisation (domain.md §1)."""
+
+from pacte.enums import Role
+from pacte.roles import ajouter_permissions
+
+ajouter_permissions(
+    Role.EQUIPE_USH,
+    {
+        "mutualisation.importer_donnees",
+        "mutualisation.modifier_bareme",
+        "mutualisation.lancer_calcul",
+        "mutualisation.voir_resultats",
+        "mutualisation.view_bareme",
+        "mutualisation.view_importfichier",
+    },
+)
+ajouter_permissions(
+    Role.COMMISSION,
+    {
+        "mutualisation.modifier_bareme",
+        "mutualisation.lancer_calcul",
+        "mutualisation.ajuster",
+        "mutualisation.voir_resultats",
+        "mutualisation.view_bareme",
+    },
+)
+ajouter_permissions(Role.COMITE_SUIVI, {"mutualisation.voir_resultats", "mutualisation.view_bareme"})
+ajouter_permissions(Role.SECRETARIAT, {"mutualisation.voir_resultats", "mutualisation.view_bareme"})
+ajouter_permissions(Role.REFERENT_REGIONAL, {"mutualisation.voir_resultats", "mutualisation.view_bareme"})
+ajouter_permissions(Role.ORGANISME, {"mutualisation.voir_avis"})
