@@ -107,7 +107,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("redis"):
+    # A run longer than this is delivered twice; the job row, locked by the task, makes the second delivery a no-op.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Paris"
 
 # --- Auth ------------------------------------------------------------------------------------------------------
@@ -132,7 +134,7 @@ USE_THOUSAND_SEPARATOR = True
 
 # --- Static files: served locally (WhiteNoise), never from a CDN ------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static"))).resolve()
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start when it is missing (before collectstatic)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
