@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -41,3 +43,39 @@ def personas(roles):
         )
         for role in Role
     }
+
+
+def _url_base_de_test() -> str:
+    from django.db import connection
+
+    base = connection.settings_dict
+    identite = base["USER"] + (f":{base['PASSWORD']}" if base["PASSWORD"] else "")
+    if base["HOST"].startswith("/"):
+        return f"postgres://{identite}@/{base['NAME']}?host={base['HOST']}"
+    return f"postgres://{identite}@{base['HOST']}:{base['PORT'] or 5432}/{base['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real Celery worker process on the test database, through the configured broker (Redis in CI)."""
+    from django.conf import settings
+
+    environnement = {
+        **os.environ,
+        "DATABASE_URL": _url_base_de_test(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    # Messages left by earlier tests would name rows of another test's database: start from an empty queue.
+    subprocess.run([sys.executable, "-m", "celery", "-A", "pacte", "purge", "-f"],  # noqa: S603
+                   env=environnement, cwd=settings.BASE_DIR, check=True, capture_output=True, timeout=60)
+    processus = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "pacte", "worker", "--pool", "solo", "--loglevel", "WARNING"],
+        env=environnement,
+        cwd=settings.BASE_DIR,
+    )
+    yield processus
+    processus.terminate()
+    processus.wait(timeout=30)
+
+

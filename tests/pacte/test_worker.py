@@ -1,44 +1,15 @@
 """A real Celery worker process runs a job end to end (no eager mode), through the configured broker."""
 
 import os
-import subprocess
-import sys
 import time
 from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from pacte.enums import StatutTravail
 from pacte.models import Region, Travail
 from pacte.services import travail_creer
-
-
-def _url_base_de_test() -> str:
-    base = connection.settings_dict
-    identite = base["USER"] + (f":{base['PASSWORD']}" if base["PASSWORD"] else "")
-    if base["HOST"].startswith("/"):
-        return f"postgres://{identite}@/{base['NAME']}?host={base['HOST']}"
-    return f"postgres://{identite}@{base['HOST']}:{base['PORT'] or 5432}/{base['NAME']}"
-
-
-@pytest.fixture
-def worker(transactional_db):
-    environnement = {
-        **os.environ,
-        "DATABASE_URL": _url_base_de_test(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    processus = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "pacte", "worker", "--pool", "solo", "--loglevel", "WARNING"],
-        env=environnement,
-        cwd=settings.BASE_DIR,
-    )
-    yield processus
-    processus.terminate()
-    processus.wait(timeout=30)
 
 
 def _attendre_fin(travail: Travail, delai: float = 60) -> Travail:

@@ -1,0 +1,200 @@
+"""Le calcul d'une campagne (domain.md §3) : qui est concerné, les aides, le total T, les contributions, les soldes."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from fractions import Fraction
+
+from pacte.arrondis import arrondi_cents, cents, euros, partager_plus_fort_reste
+
+from .aides import Aides, Contexte, Restructuration, aides_organisme, restructuration, trier_prets
+from .controles import operations_incoherentes, verifier_invariants
+from .donnees import (
+    FAMILLES_HLM,
+    PLANS_CGLLS,
+    PLANS_EXONERANTS,
+    AjustementEntree,
+    Bareme,
+    CalculImpossible,
+    HorsChamp,
+    LigneResultat,
+    OrganismeEntree,
+    PretEntree,
+    RestructurationEntree,
+    ResultatCampagne,
+    sens_du_solde,
+)
+
+
+def calculer_campagne(
+    annee: int,
+    bareme: Bareme,
+    organismes: Iterable[OrganismeEntree],
+    prets: Iterable[PretEntree],
+    restructurations: Iterable[RestructurationEntree],
+    ajustements: Iterable[AjustementEntree],
+) -> ResultatCampagne:
+    """Aides, contributions et soldes de l'année, lignes triées par SIREN, invariants vérifiés.
+
+    Lève BaremeInvalide ou CalculImpossible (message français) sur des entrées inutilisables."""
+    organismes, prets = tuple(organismes), tuple(prets)
+    restructurations, ajustements = tuple(restructurations), tuple(ajustements)
+    contexte = _contexte(annee, bareme, organismes, prets, restructurations, ajustements)
+    concernes = {o.siren: o for o in sorted(organismes, key=lambda o: o.siren) if contexte.motifs[o.siren] is None}
+    production, rehabilitation, hors_champ = trier_prets(contexte, prets)
+    restructurations = restructuration(contexte, restructurations)
+    par_siren = _par_siren(sorted(ajustements, key=lambda a: (a.siren, a.motif, a.montant)))
+    aides = {
+        s: aides_organisme(contexte, s, production[s], rehabilitation[s], restructurations, par_siren[s])
+        for s in concernes
+    }
+    hors_champ += [HorsChamp(o.siren, o, m) for o in organismes if (m := contexte.motifs[o.siren])]
+    resultat = _assembler(contexte, concernes, aides, hors_champ, restructurations)
+    verifier_invariants(resultat)
+    return resultat
+
+
+def motif_non_concerne(organisme: OrganismeEntree) -> str | None:
+    """Concerné = famille Hlm, métropole et patrimoine locatif > 0 au 1er janvier ; sinon le motif."""
+    if organisme.famille not in FAMILLES_HLM:
+        return "ORGANISME_NON_HLM"
+    if not organisme.metropole:
+        return "HORS_METROPOLE"
+    return None if organisme.patrimoine_locatif > 0 else "PATRIMOINE_NUL"
+
+
+def est_exonere(organisme: OrganismeEntree) -> bool:
+    """Plan de rétablissement ou de consolidation CGLLS ; un plan de reprise de patrimoine n'exonère pas."""
+    return organisme.plan_cglls in PLANS_EXONERANTS
+
+
+# --- Entrées --------------------------------------------------------------------------------------
+
+
+def _contexte(annee, bareme: Bareme, organismes, prets, restructurations, ajustements) -> Contexte:
+    bareme.verifier()
+    if bareme.annee != annee:
+        raise CalculImpossible(f"Le barème fourni est celui de {bareme.annee}, pas de {annee}.")
+    _refuser_doublons("SIREN en double parmi les organismes", [o.siren for o in organismes])
+    _refuser_doublons("Numéro de prêt en double", [p.numero_pret for p in prets])
+    cles = [f"{r.siren} {r.annee} {r.reference}" for r in restructurations]
+    _refuser_doublons("Déclaration de restructuration en double (SIREN, année, référence)", cles)
+    _refuser(sorted(o.siren for o in organismes if o.plan_cglls not in PLANS_CGLLS), "Plan CGLLS inconnu pour")
+    _refuser(operations_incoherentes(prets), "Opérations dont les prêts diffèrent d'organisme ou de zone :")
+    motifs = {o.siren: motif_non_concerne(o) for o in organismes}
+    _verifier_ajustements(ajustements, motifs)
+    exoneres = frozenset(o.siren for o in organismes if motifs[o.siren] is None and est_exonere(o))
+    return Contexte(annee, bareme, motifs, exoneres)
+
+
+def _refuser(fautifs: list[str], message: str) -> None:
+    if fautifs:
+        raise CalculImpossible(f"{message} {', '.join(fautifs)}.")
+
+
+def _refuser_doublons(libelle: str, valeurs: list[str]) -> None:
+    vus, doublons = set(), set()
+    for valeur in valeurs:
+        (doublons if valeur in vus else vus).add(valeur)
+    _refuser(sorted(doublons), f"{libelle} :")
+
+
+def _verifier_ajustements(ajustements, motifs) -> None:
+    sans_motif = sorted({a.siren for a in ajustements if not (a.motif or "").strip()})
+    _refuser(sans_motif, "Un ajustement exige un motif écrit ; ajustement sans motif pour")
+    _refuser(sorted({a.siren for a in ajustements if motifs.get(a.siren, "ORGANISME_INCONNU")}),
+             "Ajustement pour un organisme non concerné cette année :")
+
+
+# --- Contributions --------------------------------------------------------------------------------
+
+_BASES = (
+    ("cotisation CGLLS", lambda o: cents(o.cotisation_cglls)),
+    ("loyers", lambda o: cents(o.loyers)),
+    ("logements (patrimoine)", lambda o: o.logements),
+)
+
+
+def totaux_parts(bareme: Bareme, total_cents: int) -> tuple[int, int, int]:
+    """T_cglls et T_loyers arrondis au demi supérieur ; T_patrimoine par différence, pour que tout tombe juste."""
+    cglls = arrondi_cents(Fraction(total_cents, 100) * Fraction(bareme.poids_cotisation_cglls))
+    loyers = arrondi_cents(Fraction(total_cents, 100) * Fraction(bareme.poids_loyers))
+    return cglls, loyers, total_cents - cglls - loyers
+
+
+def _contributions(bareme: Bareme, contributeurs: list[OrganismeEntree], total: int) -> list[dict[str, int]]:
+    return [
+        _partager_base(nom, total_part, {o.siren: base(o) for o in contributeurs})
+        for (nom, base), total_part in zip(_BASES, totaux_parts(bareme, total), strict=True)
+    ]
+
+
+def _partager_base(nom: str, total_part: int, poids: dict[str, int]) -> dict[str, int]:
+    if sum(poids.values()) == 0:
+        raise CalculImpossible(
+            f"Calcul impossible : la base « {nom} » des organismes contributeurs totalise zéro, "
+            "la part correspondante ne peut pas être répartie."
+        )
+    try:
+        return partager_plus_fort_reste(total_part, poids)
+    except ValueError as erreur:
+        raise CalculImpossible(f"Base « {nom} » : {erreur}") from erreur
+
+
+# --- Assemblage -----------------------------------------------------------------------------------
+
+
+def _assembler(contexte: Contexte, concernes, aides: dict[str, Aides], hors_champ, restructurations: Restructuration):
+    hors_champ = sorted(hors_champ + restructurations.hors_champ, key=lambda h: h.cle)
+    total_aides = sum(a.totale for a in aides.values())
+    total = total_aides + cents(contexte.bareme.frais_gestion)
+    if total < 0:
+        raise CalculImpossible(f"Le total à couvrir est négatif ({euros(total)} €) : vérifier les ajustements.")
+    contributeurs = [o for siren, o in concernes.items() if siren not in contexte.exoneres]
+    parts = _contributions(contexte.bareme, contributeurs, total)
+    propres = _par_siren(hors_champ)
+    lignes = tuple(
+        _ligne(o, aides[s], [p.get(s, 0) for p in parts], s in contexte.exoneres, propres[s])
+        for s, o in concernes.items()
+    )
+    totaux = [sum(p.values()) for p in parts]
+    return ResultatCampagne(
+        annee=contexte.annee,
+        bareme=contexte.bareme,
+        lignes=lignes,
+        total_aides=euros(total_aides),
+        total_a_couvrir=euros(total),
+        total_cotisation_cglls=euros(totaux[0]),
+        total_loyers=euros(totaux[1]),
+        total_patrimoine=euros(totaux[2]),
+        total_contributions=euros(sum(totaux)),
+        total_soldes=euros(total_aides - sum(totaux)),
+        logements_restructuration_national=restructurations.national,
+        plafond_restructuration_atteint=restructurations.plafond_atteint,
+        hors_champ=tuple(hors_champ),
+    )
+
+
+def _par_siren(elements) -> defaultdict:
+    """Ajustements ou éléments hors champ groupés par SIREN, dans l'ordre reçu."""
+    groupes = defaultdict(list)
+    for element in elements:
+        groupes[element.siren].append(element)
+    return groupes
+
+
+def _ligne(organisme: OrganismeEntree, aides: Aides, parts: list[int], exonere: bool, hors_champ) -> LigneResultat:
+    contribution = sum(parts)
+    solde = aides.totale - contribution
+    montants = (aides.production, aides.rehabilitation, aides.restructuration, aides.ajustements, aides.totale)
+    return LigneResultat(
+        organisme.siren,
+        organisme.raison_sociale,
+        exonere,
+        *(euros(m) for m in montants),
+        *(euros(p) for p in parts),
+        euros(contribution),
+        euros(solde),
+        sens_du_solde(solde),
+        explication=replace(aides.explication, hors_champ=tuple(hors_champ)),
+    )
