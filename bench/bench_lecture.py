@@ -1,0 +1,99 @@
+"""Speed of lire_fichier + valider on a generated CDC loans extract (prets format).
+
+    .venv/bin/python bench/bench_lecture.py [--lignes 200000] [--lignes-xlsx 20000]
+
+Prints one row per case: rows, best wall time of 3 runs (and its CPU time, less sensitive to a busy
+machine), rows per second.
+"""
+
+import argparse
+import datetime as dt
+import io
+import random
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pacte.lecture import PRETS, lire_fichier, valider  # noqa: E402
+
+ENTETE = "numero_pret;numero_operation;siren;produit;date_signature;montant;nb_logements;zone;code_commune"
+PRODUITS = ["PLUS", "PLUS_FONCIER", "PLAI", "PLAI_FONCIER", "PLS", "PSLA", "PAM", "ECO_PRET", "AUTRE"]
+
+
+def siren(hasard: random.Random) -> str:
+    while True:
+        texte = f"{hasard.randrange(10**9):09d}"
+        total = sum(int(c) if i % 2 == 0 else sum(divmod(int(c) * 2, 10)) for i, c in enumerate(texte[::-1]))
+        if total % 10 == 0:
+            return texte
+
+
+def lignes_prets(nombre: int, francais: bool):
+    """Loan lines: 800 borrowers, amounts « 1 234 567,89 » (francais) or « 1234567.89 »."""
+    hasard = random.Random(2013)
+    sirens = [siren(hasard) for _ in range(800)]
+    for i in range(nombre):
+        centimes = hasard.randrange(100, 10**11)
+        euros, cents = divmod(centimes, 100)
+        montant = f"{euros:,}".replace(",", " ") + f",{cents:02d}" if francais else f"{euros}.{cents:02d}"
+        date = dt.date(2013, 1, 1) + dt.timedelta(days=hasard.randrange(1095))
+        yield [
+            f"P{i:07d}", f"OP{i // 3}", hasard.choice(sirens), hasard.choice(PRODUITS),
+            date.strftime("%d/%m/%Y") if francais else date.isoformat(), montant,
+            str(hasard.randint(1, 80)), hasard.choice(["1", "1bis", "2", "3"]), f"{hasard.randint(1001, 95999):05d}",
+        ]
+
+
+def csv(nombre: int, francais: bool) -> bytes:
+    corps = "\n".join(";".join(ligne) for ligne in lignes_prets(nombre, francais))
+    return ("\ufeff" + ENTETE + "\n" + corps + "\n").encode()
+
+
+def xlsx(nombre: int) -> bytes:
+    classeur = openpyxl.Workbook(write_only=True)
+    feuille = classeur.create_sheet()
+    feuille.append(ENTETE.split(";"))
+    for ligne in lignes_prets(nombre, francais=False):
+        ligne[5], ligne[6] = float(ligne[5]), int(ligne[6])
+        feuille.append(ligne)
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+    return tampon.getvalue()
+
+
+def mesurer(contenu: bytes, nom: str) -> tuple[float, float, float, int]:
+    """Best of 3: (wall for reading, wall for reading + validating, CPU of that run, rows)."""
+    meilleur = None
+    for _ in range(3):
+        debut, cpu = time.perf_counter(), time.process_time()
+        df = lire_fichier(contenu, nom)
+        lu = time.perf_counter()
+        resultat = valider(df, PRETS)
+        mesure = (lu - debut, time.perf_counter() - debut, time.process_time() - cpu, len(resultat.donnees))
+        assert resultat.ok, resultat.rapport(limite=5)
+        meilleur = min(meilleur or mesure, mesure, key=lambda m: m[1])
+    return meilleur
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lignes", type=int, default=200_000)
+    parser.add_argument("--lignes-xlsx", type=int, default=20_000)
+    options = parser.parse_args()
+    cas = [
+        ("CSV, montants 1234567.89", csv(options.lignes, francais=False), "prets.csv"),
+        ("CSV, montants « 1 234 567,89 »", csv(options.lignes, francais=True), "prets.csv"),
+        ("XLSX (openpyxl)", xlsx(options.lignes_xlsx), "prets.xlsx"),
+    ]
+    print(f"{'cas':<32} {'lignes':>8} {'lecture s':>10} {'total s':>8} {'CPU s':>7} {'lignes/s':>10}")
+    for nom, contenu, fichier in cas:
+        lecture, total, cpu, lignes = mesurer(contenu, fichier)
+        print(f"{nom:<32} {lignes:>8} {lecture:>10.2f} {total:>8.2f} {cpu:>7.2f} {lignes / total:>10,.0f}")
+
+
+if __name__ == "__main__":
+    main()
