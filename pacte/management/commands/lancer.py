@@ -2,6 +2,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 
 from django.conf import settings
 from django.core.management import call_command
@@ -28,7 +30,8 @@ class Command(BaseCommand):
         web = subprocess.Popen(  # noqa: S603
             [sys.executable, "manage.py", "runserver", adresse, "--noreload"], env=environnement
         )
-        self.stdout.write(self.style.SUCCESS(f"\nPacte est prêt : http://{adresse}/  (Ctrl-C pour arrêter)\n"))
+        if self._attendre_web(adresse, web):
+            self.stdout.write(self.style.SUCCESS(f"\nPacte est prêt : http://{adresse}/  (Ctrl-C pour arrêter)\n"))
         try:
             web.wait()
         except KeyboardInterrupt:
@@ -39,3 +42,15 @@ class Command(BaseCommand):
                     processus.send_signal(signal.SIGTERM)
             for processus in (web, worker):
                 processus.wait(timeout=30)
+
+    def _attendre_web(self, adresse: str, web: subprocess.Popen, delai: float = 60) -> bool:
+        """Announce the address only once the server answers its health check."""
+        limite = time.monotonic() + delai
+        while time.monotonic() < limite and web.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://{adresse}/sante/", timeout=2):  # noqa: S310 - our own server
+                    return True
+            except OSError:
+                time.sleep(0.3)
+        self.stderr.write(f"Le serveur web ne répond pas sur http://{adresse}/ : voir les messages ci-dessus.")
+        return False
