@@ -6,4 +6,4 @@ class MutualisationConfig(AppConfig):
     verbose_name = "Mutualisation financière Hlm"
 
     def ready(self):
-        from mutualisation import referentiels, roles  # noqa: F401 - registers permissions and the barème loader
+        from mutualisation import referentiels, roles, travaux  # noqa: F401 - registers permissions, loader, worker jobs

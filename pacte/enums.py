@@ -24,7 +24,7 @@ class Partie(models.TextChoices):
 
 
 class StatutEngagement(models.TextChoices):
-    A_LANCER = "A_LANCER", "À lancer"
+    A_LANCER = "A_LANCER", "À engager"
     EN_COURS = "EN_COURS", "En cours"
     REALISE = "REALISE", "Réalisé"
     EN_RETARD = "EN_RETARD", "En retard"

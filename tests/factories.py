@@ -1,5 +1,9 @@
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from pacte.enums import Famille, Partie, Role
 from pacte.models import Engagement, Organisme, Region, Utilisateur
@@ -70,3 +74,109 @@ class UtilisateurFactory(factory.django.DjangoModelFactory):
     def groupe(self, create, extracted, **kwargs):
         if create and self.role:
             self.groups.set([Group.objects.get(name=Role(self.role).label)])
+
+
+# --- Mutualisation ---------------------------------------------------------------------------------------------------
+
+
+class BaremeFactory(factory.django.DjangoModelFactory):
+    """The pact's 2013 barème (domain.md §3)."""
+
+    class Meta:
+        model = "mutualisation.Bareme"
+        django_get_or_create = ["annee"]
+
+    annee = 2013
+    montant_zone_1 = Decimal("3300.00")
+    montant_zone_2_3 = Decimal("1300.00")
+    taux_rehabilitation = Decimal("0.0500")
+    montant_restructuration = Decimal("600.00")
+    plafond_restructuration = 5000
+    poids_cotisation_cglls = Decimal("0.2500")
+    poids_loyers = Decimal("0.5000")
+    poids_patrimoine = Decimal("0.2500")
+    frais_gestion = Decimal("0.00")
+    taux_aide_exoneres = Decimal("1.0000")
+
+
+class CampagneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mutualisation.Campagne"
+        django_get_or_create = ["annee"]
+
+    annee = 2013
+    statut = "ouverte"
+
+    class Params:
+        validee = factory.Trait(statut="validee")
+
+
+class BaseAnnuelleFactory(factory.django.DjangoModelFactory):
+    """An organism's data for a year: concerned (rental stock > 0), not exempt unless ``exoneree``."""
+
+    class Meta:
+        model = "mutualisation.BaseAnnuelle"
+
+    organisme = factory.SubFactory(OrganismeFactory)
+    annee = 2013
+    patrimoine_locatif = 1000
+    loyers = Decimal("1000000.00")
+    logements = 1000
+    cotisation_cglls = Decimal("10000.00")
+    plan_cglls = "AUCUN"
+
+    class Params:
+        exoneree = factory.Trait(plan_cglls="RETABLISSEMENT")
+
+
+class PretFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mutualisation.Pret"
+
+    numero_pret = factory.Sequence(lambda n: f"P{n:07d}")
+    numero_operation = ""
+    organisme = factory.SubFactory(OrganismeFactory)
+    produit = "PLUS"
+    date_signature = datetime.date(2013, 6, 14)
+    montant = Decimal("1000000.00")
+    nb_logements = 10
+    zone = "1"
+
+
+class RestructurationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mutualisation.Restructuration"
+
+    organisme = factory.SubFactory(OrganismeFactory)
+    annee = 2013
+    reference = factory.Sequence(lambda n: f"R{n:05d}")
+    nb_logements = 5
+    zone_detendue = True
+
+
+class CalculFactory(factory.django.DjangoModelFactory):
+    """A run row (finished, without result lines); real results come from services.campagne.calcul_executer."""
+
+    class Meta:
+        model = "mutualisation.Calcul"
+
+    campagne = factory.SubFactory(CampagneFactory)
+    statut = "termine"
+    avancement = 100
+    fin = factory.LazyFunction(timezone.now)
+
+    class Params:
+        en_cours = factory.Trait(statut="en_cours", avancement=30, fin=None)
+
+
+class ImportFichierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mutualisation.ImportFichier"
+
+    type_fichier = "organismes"
+    nom_fichier = factory.Sequence(lambda n: f"organismes-{n}.csv")
+    empreinte = factory.Sequence(lambda n: f"{n:064x}")
+    chemin = ""
+    statut = "importe"
+    nb_lignes = 3
+    nb_ajoutees = 3

@@ -24,6 +24,7 @@ class Command(BaseCommand):
             # One process for every step: the embedded PostgreSQL starts once.
             call_command("migrate", interactive=False, verbosity=0)
             call_command("charger_referentiels")
+            call_command("generer_demo")  # skips the files already imported: running make run again is fast
             call_command("creer_comptes_demo")
         environnement = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "PYTHONUNBUFFERED": "1"}
         worker = subprocess.Popen(commandes_procfile(sys.executable)["worker"], env=environnement)  # noqa: S603
