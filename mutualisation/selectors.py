@@ -5,9 +5,9 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from mutualisation.enums import Sens, StatutCalcul, StatutCampagne
+from mutualisation.enums import Sens, StatutCalcul, StatutCampagne, StatutImport
 from mutualisation.models import Ajustement, Bareme, Calcul, Campagne, ImportFichier, ResultatOrganisme
-from pacte.enums import Role
+from pacte.enums import Role, StatutTravail
 
 
 def campagnes_liste() -> QuerySet[Campagne]:
@@ -60,7 +60,7 @@ def resultats_filtrer(user, calcul: Calcul, *, region="", famille="", sens="", r
     if sens:
         resultats = resultats.filter(sens=sens)
     if recherche:
-        resultats = resultats.filter(Q(organisme_id__startswith=recherche)
+        resultats = resultats.filter(Q(organisme__siren__startswith=recherche)
                                      | Q(organisme__raison_sociale__icontains=recherche))
     return resultats.order_by(tri, "organisme_id")
 
@@ -147,10 +147,11 @@ def _somme(champ: str, **filtre) -> Coalesce:
 
 
 def synthese_du_calcul(calcul: Calcul) -> dict:
-    """Totals of the stored result lines in one query: each amount, versements and appels de fonds."""
+    """Totals of the stored result lines in one query: each amount, versements and appels de fonds (both ≥ 0)."""
     versement, appel = Q(sens=Sens.VERSEMENT), Q(sens=Sens.APPEL_DE_FONDS)
-    return calcul.resultats.aggregate(
-        **{nom: _somme(nom) for nom in MONTANTS_SYNTHESE},
+    # Aliases must not shadow the fields the other aggregates read ("solde"): prefixed, then renamed.
+    synthese = calcul.resultats.aggregate(
+        **{f"somme_{nom}": _somme(nom) for nom in MONTANTS_SYNTHESE},
         nb_organismes=Count("pk"),
         nb_exoneres=Count("pk", filter=Q(exonere=True)),
         nb_versements=Count("pk", filter=versement),
@@ -159,6 +160,9 @@ def synthese_du_calcul(calcul: Calcul) -> dict:
         appels=_somme("solde", filter=appel),
         nb_nuls=Count("pk", filter=Q(sens=Sens.NUL)),
     )
+    synthese = {cle.removeprefix("somme_"): valeur for cle, valeur in synthese.items()}
+    synthese["appels"] = -synthese["appels"]  # the amount called from the organisms, as a positive sum
+    return synthese
 
 
 def _controle(libelle: str, obtenu: Decimal, attendu: Decimal) -> dict:
@@ -197,3 +201,49 @@ def ajustements_de_l_organisme(annee: int, siren: str) -> QuerySet[Ajustement]:
 
 def imports_liste() -> QuerySet[ImportFichier]:
     return ImportFichier.objects.select_related("cree_par", "travail").order_by("-created_at", "-pk")
+
+
+def voit_l_organisme(user, siren: str) -> bool:
+    """Whether the user reads this organism's mutualisation figures (the scope of resultats_visibles)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ORGANISME:
+        return user.organisme_id == siren
+    return user.has_perm("mutualisation.voir_resultats")
+
+
+def etat_import(import_fichier) -> dict:
+    """An import's status and, for a worker import, its job's progress (the ``Travail`` row)."""
+    travail = import_fichier.travail
+    fini = import_fichier.statut in (StatutImport.IMPORTE, StatutImport.REFUSE)
+    etat = {
+        "id": import_fichier.pk,
+        "statut": import_fichier.statut,
+        "statut_libelle": import_fichier.get_statut_display(),
+        "avancement": 100 if fini else 0,
+        "lignes_traitees": import_fichier.nb_lignes,
+        "total": import_fichier.nb_lignes,
+        "message": import_fichier.message,
+        "termine": fini,
+    }
+    if travail is not None:
+        etat |= {"avancement": 100 if fini else travail.pourcentage, "lignes_traitees": travail.avancement,
+                 "total": travail.total, "message": travail.message or import_fichier.message,
+                 "termine": fini or travail.statut in (StatutTravail.TERMINE, StatutTravail.ECHEC)}
+    return etat
+
+
+def etat_calcul(calcul: Calcul) -> dict:
+    """What a run's progress bar shows."""
+    return {
+        "id": calcul.pk,
+        "statut": calcul.statut,
+        "statut_libelle": calcul.get_statut_display(),
+        "avancement": calcul.avancement,
+        "message": calcul.message,
+        "termine": calcul.statut in (StatutCalcul.TERMINE, StatutCalcul.ECHEC),
+    }
+
+
+def campagnes_des_annees(annees) -> dict[int, Campagne]:
+    return {campagne.annee: campagne for campagne in Campagne.objects.filter(annee__in=annees)}

@@ -1,19 +1,31 @@
 """One access declaration for pages and API endpoints.
 
-A view declares ``permissions_requises`` (a tuple of "app.codename"; empty = any signed-in user) or
-``acces_public = True``. A test walks every URL and checks the declaration against every role.
+A view declares ``permissions_requises`` (a tuple of "app.codename", all needed; empty = any signed-in user),
+optionally ``permissions_alternatives`` (at least one of them needed as well), or ``acces_public = True``.
+A test walks every URL and checks the declaration against every role.
 """
 
 from django.contrib.auth.mixins import AccessMixin
 from rest_framework.permissions import BasePermission
 
 
-def a_les_permissions(user, permissions) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.has_perms(permissions))
+def a_les_permissions(user, permissions, alternatives=()) -> bool:
+    if not (user and user.is_authenticated and user.is_active and user.has_perms(permissions)):
+        return False
+    return not alternatives or any(user.has_perm(permission) for permission in alternatives)
+
+
+def autorise(vue, user) -> bool:
+    """The one reading of a view's declaration, shared by pages, API and the URL × role test."""
+    if getattr(vue, "acces_public", False):
+        return True
+    return a_les_permissions(user, getattr(vue, "permissions_requises", ()),
+                             getattr(vue, "permissions_alternatives", ()))
 
 
 class AccesMixin(AccessMixin):
     permissions_requises: tuple[str, ...] = ()
+    permissions_alternatives: tuple[str, ...] = ()
     acces_public = False
     raise_exception = False
 
@@ -21,7 +33,7 @@ class AccesMixin(AccessMixin):
         if not self.acces_public:
             if not request.user.is_authenticated:
                 return self.handle_no_permission()
-            if not a_les_permissions(request.user, self.permissions_requises):
+            if not autorise(self, request.user):
                 self.raise_exception = True
                 return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
@@ -31,6 +43,4 @@ class PermissionsPacte(BasePermission):
     """DRF side of the same declaration: reads ``permissions_requises`` from the view."""
 
     def has_permission(self, request, view):
-        if getattr(view, "acces_public", False):
-            return True
-        return a_les_permissions(request.user, getattr(view, "permissions_requises", ()))
+        return autorise(view, request.user)

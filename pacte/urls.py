@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from mutualisation.api import router as router_mutualisation
 from pacte import views
 from pacte.api import Redoc, Schema, Swagger, router
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("innovation/", include("innovation.urls")),
     path("logements-accompagnes/", include("logements_accompagnes.urls")),
     path("api/v1/", include(router.urls)),
+    path("api/v1/mutualisation/", include(router_mutualisation.urls)),
     path("api/schema/", Schema.as_view(), name="schema"),
     path("api/docs/", Swagger.as_view(url_name="schema"), name="swagger"),
     path("api/redoc/", Redoc.as_view(url_name="schema"), name="redoc"),

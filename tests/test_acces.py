@@ -5,11 +5,38 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pacte.acces import PermissionsPacte
 from pacte.enums import Role
-from tests.factories import EngagementFactory
+from tests.factories import BaremeFactory, CalculFactory, EngagementFactory, ImportFichierFactory
+
+
+class _Cree:
+    """A sample value for a URL whose object must exist: the row is created when the URL is built, in the test's
+    database, and str() gives the parameter (reverse() calls it)."""
+
+    def __init__(self, fabrique):
+        self.fabrique = fabrique
+
+    def __str__(self):
+        return str(self.fabrique())
+
+
+_CALCUL = {"pk": _Cree(lambda: CalculFactory().pk)}
+_ANNEE_CALCULEE = {"annee": _Cree(lambda: CalculFactory(campagne__annee=2013).campagne.annee)}
+_IMPORT = {"pk": _Cree(lambda: ImportFichierFactory().pk)}
 
 # Sample values for the URL parameters of the application, by parameter name.
-EXEMPLES = {"code": "T00", "siren": None}  # siren: the organism persona's own organism (filled in the test)
-EXEMPLES_PAR_URL = {"region-detail": {"code": "11"}}
+EXEMPLES = {"code": "T00", "siren": None, "annee": 2013, "pk": None}  # siren: the organism persona's own organism
+EXEMPLES_PAR_URL = {
+    "region-detail": {"code": "11"},
+    "mutualisation:calcul-etat": _CALCUL,
+    "mutualisation:import": _IMPORT,
+    "mutualisation:import-etat": _IMPORT,
+    "mutualisation:export-csv": _ANNEE_CALCULEE,
+    "mutualisation:export-xlsx": _ANNEE_CALCULEE,
+    "mutualisation-bareme-detail": {"annee": _Cree(lambda: BaremeFactory(annee=2013).annee)},
+    "mutualisation-calcul-detail": _CALCUL,
+    "mutualisation-import-detail": _IMPORT,
+    "mutualisation-import-rapport": _IMPORT,
+}
 
 
 def _motifs(resolveur: URLResolver, prefixe=""):
@@ -53,7 +80,10 @@ def _attendu(classe, utilisateur) -> int:
         return 200
     if utilisateur is None:
         return 403 if hasattr(classe, "permission_classes") else 302
-    return 200 if utilisateur.has_perms(classe.permissions_requises) else 403
+    alternatives = getattr(classe, "permissions_alternatives", ())
+    permis = utilisateur.has_perms(classe.permissions_requises) and (
+        not alternatives or any(utilisateur.has_perm(p) for p in alternatives))
+    return 200 if permis else 403
 
 
 @pytest.mark.django_db
