@@ -111,6 +111,9 @@ if CELERY_BROKER_URL.startswith("redis"):
     # A run longer than this is delivered twice; the job row, locked by the task, makes the second delivery a no-op.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Paris"
+CELERY_BEAT_SCHEDULE = {
+    "purger-les-apercus-d-import": {"task": "mutualisation.tasks.apercus_purger", "schedule": 3600.0},
+}
 
 # --- Auth ------------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "pacte.Utilisateur"

@@ -244,3 +244,21 @@ def rapport_import(fichier: ImportFichier, limite: int | None = None) -> str:
         erreurs = [Erreur(e["ligne"], e["colonne"], e["valeur"], e["motif"]) for e in fichier.erreurs]
         parties.append(formater_erreurs(erreurs, limite))
     return "\n".join(parties)
+
+
+def apercus_purger(*, age_max_heures: int = 24) -> int:
+    """Delete the preview files older than the limit (an abandoned preview never reaches import_soumettre)."""
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    limite = timezone.now() - timedelta(hours=age_max_heures)
+    if not default_storage.exists("imports/apercus"):
+        return 0
+    _, fichiers = default_storage.listdir("imports/apercus")
+    anciens = [f"imports/apercus/{nom}" for nom in fichiers
+               if default_storage.get_modified_time(f"imports/apercus/{nom}") < limite]
+    for chemin in anciens:
+        default_storage.delete(chemin)
+    return len(anciens)
