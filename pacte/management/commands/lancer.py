@@ -25,6 +25,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("charger_referentiels")
             call_command("generer_demo")  # skips the files already imported: running make run again is fast
+            self._calculer_la_demo()
             call_command("creer_comptes_demo")
         environnement = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "PYTHONUNBUFFERED": "1"}
         worker = subprocess.Popen(commandes_procfile(sys.executable)["worker"], env=environnement)  # noqa: S603
@@ -43,6 +44,13 @@ class Command(BaseCommand):
                     processus.send_signal(signal.SIGTERM)
             for processus in (web, worker):
                 processus.wait(timeout=30)
+
+    def _calculer_la_demo(self) -> None:
+        """The demo opens on a computed 2013 campaign, as the commission would find it."""
+        from mutualisation.selectors import dernier_calcul
+
+        if dernier_calcul(2013) is None:
+            call_command("mutualisation", "calculer", "2013", "--sync")
 
     def _attendre_web(self, adresse: str, web: subprocess.Popen, delai: float = 60) -> bool:
         """Announce the address only once the server answers its health check."""
