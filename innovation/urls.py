@@ -1,20 +1,14 @@
 from django.urls import path
 
-from pacte.views import Espace
+from innovation import services, views
+from innovation.forms import DepotForm
+from pacte.appels.enums import Dispositif
+from pacte.appels.urls import motifs
 
 app_name = "innovation"
 
 urlpatterns = [
-    path(
-        "",
-        Espace.as_view(
-            titre="Fonds de soutien à l'innovation",
-            description=(
-                "Fonds géré au sein de la CGLLS : 5 M€ la première année, subventions et prêts bonifiés aux "
-                "projets innovants (§5 et annexe 4 du pacte)."
-            ),
-            sections=("§5", "Annexe 4"),
-        ),
-        name="index",
-    ),
+    path("", views.Index.as_view(), name="index"),
+    *motifs(dispositif=Dispositif.INNOVATION, espace=app_name, deposer_service=services.projet_deposer,
+            deposer_form=DepotForm, candidature_vue=views.CandidatureInnovation),
 ]

@@ -1,20 +1,14 @@
 from django.urls import path
 
-from pacte.views import Espace
+from logements_accompagnes import services, views
+from logements_accompagnes.forms import DepotForm
+from pacte.appels.enums import Dispositif
+from pacte.appels.urls import motifs
 
 app_name = "logements_accompagnes"
 
 urlpatterns = [
-    path(
-        "",
-        Espace.as_view(
-            titre="10 000 logements accompagnés",
-            description=(
-                "Appel à projets pour des logements à loyer accessible avec un accompagnement social adapté (§4 "
-                "et annexe 3 du pacte)."
-            ),
-            sections=("§4", "Annexe 3"),
-        ),
-        name="index",
-    ),
+    path("", views.Index.as_view(), name="index"),
+    *motifs(dispositif=Dispositif.LOGEMENTS_ACCOMPAGNES, espace=app_name, deposer_service=services.projet_deposer,
+            deposer_form=DepotForm, candidature_vue=views.CandidatureAccompagnee),
 ]

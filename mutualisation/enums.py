@@ -47,6 +47,9 @@ class TypeImport(models.TextChoices):
     BASES = "bases", "Bases annuelles"
     PRETS = "prets", "Prêts CDC"
     RESTRUCTURATIONS = "restructurations", "Restructurations"
+    AGREMENTS = "agrements", "Agréments (SISAL / SPLS)"
+    REHABILITATIONS = "rehabilitations", "Réhabilitations thermiques"
+    OBJECTIFS = "objectifs", "Objectifs territorialisés"
 
 
 class StatutImport(models.TextChoices):

@@ -1,4 +1,5 @@
-"""The write layer of the imports of formats.md: organismes, bases, prets, restructurations.
+"""The write layer of the imports of formats.md: organismes, bases, prets, restructurations here, and the formats
+other apps register with `enregistrer_cible` (suivi: agrements, rehabilitations, objectifs).
 
 A file is read and checked by pacte.lecture (pure, vectorised), with the referentials of the database added as
 rules (SIREN known, région known). Then, in ONE short transaction: its clean lines are COPYed into a temporary
@@ -10,7 +11,7 @@ all back, so a file is all-or-nothing. No per-line ORM: 200 000 loans go through
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -57,12 +58,22 @@ class ImportRefuse(Exception):
 @dataclass(frozen=True)
 class Cible:
     """Where a format lands: its model, and the model field of each file column (the mapping table; a column
-    not in `champs` has a field of its own name)."""
+    not in `champs` has a field of its own name).
+
+    referentiels: the rules that need the database (« code région known »); None means the mutualisation's
+        (SIREN known in organismes).
+    derivees: model fields the file does not carry, with their SQL value computed from the file's line `t`
+        (the organism of a SIREN when it is known).
+    nuls: file values stored as NULL (« FR », the national line, has no region).
+    """
 
     format: Format
     modele: type[models.Model]
     champs: dict[str, str]
     annee: str | None = None  # the file column that gives a line's year (frozen years)
+    referentiels: Callable[[], list[Regle]] | None = None
+    derivees: dict[str, sql.Composable] = field(default_factory=dict)
+    nuls: dict[str, str] = field(default_factory=dict)
 
     def champ(self, nom: str) -> models.Field:
         return self.modele._meta.get_field(self.champs.get(nom, nom))
@@ -99,6 +110,12 @@ class Bilan:
     ajoutees: int = 0
     remplacees: int = 0
     inchangees: int = 0
+
+
+def enregistrer_cible(type_fichier: str, cible_: Cible) -> Cible:
+    """Add an app's format to the imports (its type must be a TypeImport)."""
+    CIBLES[type_fichier] = cible_
+    return cible_
 
 
 def cible(type_fichier: str) -> Cible:
@@ -144,6 +161,8 @@ def _entier_max(nom: str, maximum: int) -> Regle:
 
 
 def _regles_referentiels(cible: Cible) -> list[Regle]:
+    if cible.referentiels is not None:
+        return cible.referentiels()
     if cible.modele is Organisme:
         codes = Region.objects.values_list("code", flat=True)
         return [valeur_connue("code_region", codes, "code région absent du référentiel des régions")]
@@ -181,6 +200,12 @@ def message_refus(erreurs: list[Erreur]) -> str:
         message += (
             " Opérations dont les prêts n'ont pas tous le même organisme et la même zone : "
             + ", ".join(operations) + "."
+        )
+    figees = sorted({e.motif.split(" ", 2)[1] for e in erreurs if e.motif.startswith("année ") and " figée" in e.motif})
+    if figees:
+        message += (
+            f" Année(s) figée(s) : {', '.join(figees)}. Sa campagne est validée : ses données ne peuvent plus changer "
+            "(seul un administrateur peut rouvrir l'année, avec un motif écrit)."
         )
     return message
 
@@ -279,6 +304,8 @@ def _type_sql(champ: models.Field) -> str:
 
 
 def _charger(curseur, cible: Cible, donnees: pd.DataFrame) -> None:
+    for nom, valeur in cible.nuls.items():
+        donnees = donnees.assign(**{nom: donnees[nom].mask(donnees[nom] == valeur)})
     colonnes = sql.SQL(", ").join(
         sql.SQL("{} {}").format(sql.Identifier(nom), sql.SQL(_type_sql(cible.champ(nom)))) for nom in cible.noms
     )
@@ -301,6 +328,8 @@ def texte_copy(cible: Cible, donnees: pd.DataFrame) -> str:
 
 def _vide(champ: models.Field) -> str:
     """An empty cell: the empty string for a text column stored NOT NULL (zone, code commune), else NULL."""
+    if champ.null:
+        return "\\N"
     champ = champ.target_field if champ.is_relation else champ
     return "" if isinstance(champ, models.CharField) and not champ.null else "\\N"
 
@@ -372,8 +401,11 @@ def _motif_operation(sirens: list, zones: list | None, en_base: list | None, nom
 
 
 def _jointure(cible: Cible, fichier: str = "t", base: str = "c") -> sql.Composable:
+    """Stored line `c` and file line `t` have the same key; a nullable key column (the national line's region)
+    compares NULLs as equal, the others keep `=` so the join uses the index."""
     return sql.SQL(" AND ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(base, cible.colonne(nom)), sql.Identifier(fichier, nom))
+        sql.SQL("{} IS NOT DISTINCT FROM {}" if cible.champ(nom).null else "{} = {}").format(
+            sql.Identifier(base, cible.colonne(nom)), sql.Identifier(fichier, nom))
         for nom in cible.format.cles
     )
 
@@ -384,9 +416,15 @@ def _differente(gauche: sql.Composable, droite: sql.Composable) -> sql.Composabl
 
 
 def _changee(cible: Cible) -> sql.Composable:
-    """The stored line `c` differs from the file's line `t` (same key)."""
-    return _differente(_identifiants([cible.colonne(nom) for nom in cible.valeurs], "c"),
-                       _identifiants(cible.valeurs, "t"))
+    """The stored line `c` differs from the file's line `t` (same key), derived columns included."""
+    stockees = [sql.Identifier("c", cible.colonne(nom)) for nom in cible.valeurs]
+    stockees += [sql.Identifier("c", _colonne_modele(cible, nom)) for nom in cible.derivees]
+    nouvelles = [sql.Identifier("t", nom) for nom in cible.valeurs] + list(cible.derivees.values())
+    return _differente(sql.SQL(", ").join(stockees), sql.SQL(", ").join(nouvelles))
+
+
+def _colonne_modele(cible: Cible, champ: str) -> str:
+    return cible.modele._meta.get_field(champ).column
 
 
 def _cle_absente(cible: Cible) -> sql.Composable:
@@ -449,7 +487,7 @@ def _compter(curseur, cible: Cible, total: int) -> Bilan:
 ECRIRE = """
 WITH ecrites AS (
     INSERT INTO {table} AS c ({colonnes})
-    SELECT {valeurs} FROM {tmp}
+    SELECT {valeurs} FROM {tmp} t
     ON CONFLICT ({cle}) DO UPDATE SET {mises_a_jour}
     WHERE {differente}
     RETURNING (xmax = 0) AS ajoutee
@@ -461,7 +499,9 @@ SELECT count(*) FILTER (WHERE ajoutee), count(*) FILTER (WHERE NOT ajoutee) FROM
 def _ecrire(curseur, cible: Cible, import_id: int, total: int) -> Bilan:
     """Insert new lines, replace changed ones (same key), leave identical ones untouched; count each kind."""
     ajout, mise_a_jour = _colonnes_extra(cible)
+    ajout = {_colonne_modele(cible, nom): valeur for nom, valeur in cible.derivees.items()} | ajout
     colonnes_valeurs = [cible.colonne(nom) for nom in cible.valeurs]
+    colonnes_valeurs += [_colonne_modele(cible, nom) for nom in cible.derivees]
     colonnes = [cible.colonne(nom) for nom in cible.noms]
     valeurs = [sql.Identifier(nom) for nom in cible.noms]
     curseur.execute(sql.SQL(ECRIRE).format(

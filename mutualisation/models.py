@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from mutualisation import gel
 from mutualisation.enums import (
     PlanCglls,
     Produit,
@@ -12,12 +13,14 @@ from mutualisation.enums import (
     TypeImport,
     Zone,
 )
+from pacte.audit import suivre
 from pacte.models import Horodate, Organisme
 
 MONTANT = {"max_digits": 15, "decimal_places": 2}
 TAUX = {"max_digits": 7, "decimal_places": 4}
 
 
+@suivre()
 class Bareme(Horodate):
     """The year's parameters (domain.md §3); frozen once the year's campaign is validated."""
 
@@ -52,11 +55,13 @@ class Bareme(Horodate):
                 name="bareme_montants_positifs",
             ),
         ]
+        triggers = gel.gel_annuel("bareme", "c.annee = t.annee")
 
     def __str__(self):
         return f"Barème {self.annee}"
 
 
+@suivre()
 class Campagne(Horodate):
     annee = models.PositiveSmallIntegerField("année", unique=True)
     statut = models.CharField(max_length=10, choices=StatutCampagne.choices, default=StatutCampagne.OUVERTE)
@@ -70,12 +75,18 @@ class Campagne(Horodate):
             ("ajuster", "Peut enregistrer un ajustement de la commission"),
             ("voir_resultats", "Peut voir les résultats nationaux de la mutualisation"),
             ("voir_avis", "Peut voir l'avis de mutualisation de son organisme"),
+            ("approuver_calcul", "Peut approuver un calcul (membre de la commission, règle des quatre yeux)"),
+            ("notifier_campagne", "Peut passer une campagne validée à notifiée"),
+            ("clore_campagne", "Peut clore une campagne notifiée"),
+            ("reouvrir_campagne", "Peut rouvrir une année validée, avec un motif écrit"),
+            ("voir_audit", "Peut consulter la piste d'audit d'une campagne ou d'un organisme"),
         ]
 
     def __str__(self):
         return f"Campagne {self.annee}"
 
 
+@suivre(operations=("modification", "suppression"))
 class BaseAnnuelle(models.Model):
     """An organism's data for one year (bases file of formats.md)."""
 
@@ -95,11 +106,13 @@ class BaseAnnuelle(models.Model):
             models.UniqueConstraint(fields=["organisme", "annee"], name="base_unique_par_annee"),
             models.CheckConstraint(condition=Q(loyers__gte=0, cotisation_cglls__gte=0), name="base_montants_positifs"),
         ]
+        triggers = gel.gel_annuel("base", "c.annee = t.annee")
 
     def __str__(self):
         return f"Base {self.annee} de {self.organisme_id}"
 
 
+@suivre(operations=("modification", "suppression"))
 class Pret(models.Model):
     """A signed CDC Fonds d'épargne loan (prets extract)."""
 
@@ -119,11 +132,13 @@ class Pret(models.Model):
         verbose_name = "prêt"
         indexes = [models.Index(fields=["date_signature"]), models.Index(fields=["numero_operation"])]
         constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="pret_montant_positif")]
+        triggers = gel.gel_annuel("pret", "c.annee = extract(year FROM t.date_signature)::integer")
 
     def __str__(self):
         return f"Prêt {self.numero_pret}"
 
 
+@suivre(operations=("modification", "suppression"))
 class Restructuration(models.Model):
     organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="restructurations")
     annee = models.PositiveSmallIntegerField("année")
@@ -138,11 +153,13 @@ class Restructuration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisme", "annee", "reference"], name="restructuration_unique"),
         ]
+        triggers = gel.gel_annuel("restructuration", "c.annee = t.annee")
 
     def __str__(self):
         return f"Restructuration {self.reference} ({self.annee})"
 
 
+@suivre()
 class Ajustement(Horodate):
     """A special case ruled by the commission: a signed amount added to an organism's aid, always with a reason."""
 
@@ -155,11 +172,14 @@ class Ajustement(Horodate):
     class Meta:
         ordering = ["campagne", "organisme_id", "created_at"]
         constraints = [models.CheckConstraint(condition=~Q(motif=""), name="ajustement_motif_obligatoire")]
+        triggers = gel.gel_annuel("ajustement", "c.id = t.campagne_id")
 
     def __str__(self):
         return f"Ajustement {self.montant} € pour {self.organisme_id}"
 
 
+@suivre(fields=["type_fichier", "nom_fichier", "empreinte", "statut", "nb_lignes", "nb_ajoutees", "nb_remplacees",
+                "nb_inchangees", "message", "cree_par"])
 class ImportFichier(Horodate):
     """One imported file: who, when, name and hash, counts, status, and the error report."""
 
@@ -194,6 +214,7 @@ class ImportFichier(Horodate):
         return f"{self.get_type_fichier_display()} — {self.nom_fichier}"
 
 
+@suivre(fields=["campagne", "statut", "simulation", "valide", "empreinte_entrees", "lance_par"])
 class Calcul(Horodate):
     """One run of a year's calculation; the row, locked by the task, is the source of truth."""
 
@@ -211,6 +232,7 @@ class Calcul(Horodate):
     debut = models.DateTimeField(null=True, blank=True)
     fin = models.DateTimeField(null=True, blank=True)
     lance_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    valide = models.BooleanField("calcul validé", default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -221,12 +243,17 @@ class Calcul(Horodate):
                 condition=Q(statut__in=["en_attente", "en_cours"], simulation=False),
                 name="un_calcul_en_cours_par_annee",
             ),
+            models.UniqueConstraint(fields=["campagne"], condition=Q(valide=True), name="un_calcul_valide_par_annee"),
+            models.CheckConstraint(condition=Q(valide=False) | Q(simulation=False, statut="termine"),
+                                   name="calcul_valide_termine_hors_simulation"),
         ]
+        triggers = [gel.CALCUL_VALIDE_FIGE]
 
     def __str__(self):
         return f"Calcul n° {self.pk} de {self.campagne}"
 
 
+@suivre(operations=("modification", "suppression"), exclude=["explication"])
 class ResultatOrganisme(models.Model):
     calcul = models.ForeignKey(Calcul, on_delete=models.CASCADE, related_name="resultats")
     organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="resultats")
@@ -260,6 +287,88 @@ class ResultatOrganisme(models.Model):
             ),
             models.CheckConstraint(condition=Q(solde=F("aide_totale") - F("contribution")), name="resultat_solde"),
         ]
+        triggers = gel.gel_annuel(
+            "resultat", "c.id = k.campagne_id",
+            jointures="JOIN mutualisation_calcul k ON k.id = t.calcul_id AND k.valide",
+        )
 
     def __str__(self):
         return f"{self.organisme_id} : solde {self.solde} €"
+
+
+# --- The campaign's life (docs/cycle-campagne.md): approvals, validations, reopenings — history, never erased ------
+
+
+@suivre()
+class ReouvertureCampagne(models.Model):
+    """An administrator reopened a validated year: who, when, why, from which status and which run was validated."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="reouvertures")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    motif = models.TextField()
+    statut_precedent = models.CharField(max_length=10, choices=StatutCampagne.choices)
+    calcul = models.ForeignKey(Calcul, on_delete=models.PROTECT, null=True, related_name="reouvertures",
+                               verbose_name="calcul qui était validé")
+    created_at = models.DateTimeField("rouverte le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "réouverture de campagne"
+        constraints = [models.CheckConstraint(condition=~Q(motif=""), name="reouverture_motif_obligatoire")]
+        triggers = [gel.historique_immuable("reouverture")]
+
+    def __str__(self):
+        return f"Réouverture de {self.campagne} le {self.created_at:%d/%m/%Y}"
+
+
+@suivre()
+class ApprobationCalcul(models.Model):
+    """One commission member's approval of one run (four-eyes rule: two distinct members validate a run)."""
+
+    calcul = models.ForeignKey(Calcul, on_delete=models.PROTECT, related_name="approbations")
+    membre = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approbations")
+    created_at = models.DateTimeField("approuvé le", auto_now_add=True)
+    annulee_par_reouverture = models.ForeignKey(ReouvertureCampagne, on_delete=models.PROTECT, null=True,
+                                                blank=True, related_name="approbations_annulees")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "approbation de calcul"
+        constraints = [
+            # Approving twice is impossible; after a reopening the superseded approvals stay, and a member may
+            # approve the same run again.
+            models.UniqueConstraint(fields=["calcul", "membre"], condition=Q(annulee_par_reouverture__isnull=True),
+                                    name="une_approbation_par_membre_et_calcul"),
+        ]
+        triggers = [gel.APPROBATION_VALIDE,
+                    gel.historique_immuable("approbation", sauf_annulation="annulee_par_reouverture_id")]
+
+    def __str__(self):
+        return f"Approbation du calcul n° {self.calcul_id} par {self.membre_id}"
+
+
+@suivre()
+class ValidationCalcul(models.Model):
+    """A run became the year's validated one (second approval); a reopening later supersedes it."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="validations")
+    calcul = models.ForeignKey(Calcul, on_delete=models.PROTECT, related_name="validations")
+    created_at = models.DateTimeField("validé le", auto_now_add=True)
+    reouverture = models.OneToOneField(ReouvertureCampagne, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="validation_levee")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "validation de calcul"
+        constraints = [
+            models.UniqueConstraint(fields=["campagne"], condition=Q(reouverture__isnull=True),
+                                    name="une_validation_en_vigueur_par_annee"),
+        ]
+        triggers = [gel.historique_immuable("validation", sauf_annulation="reouverture_id")]
+
+    def __str__(self):
+        return f"Validation du calcul n° {self.calcul_id}"
+
+    @property
+    def reouverte_le(self):
+        return self.reouverture.created_at if self.reouverture_id else None

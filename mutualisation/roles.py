@@ -12,6 +12,7 @@ ajouter_permissions(
         "mutualisation.voir_resultats",
         "mutualisation.view_bareme",
         "mutualisation.view_importfichier",
+        "mutualisation.voir_audit",
     },
 )
 ajouter_permissions(
@@ -22,6 +23,11 @@ ajouter_permissions(
         "mutualisation.ajuster",
         "mutualisation.voir_resultats",
         "mutualisation.view_bareme",
+        # The campaign's life (docs/cycle-campagne.md); reopening is the administrator's alone (all permissions).
+        "mutualisation.approuver_calcul",
+        "mutualisation.notifier_campagne",
+        "mutualisation.clore_campagne",
+        "mutualisation.voir_audit",
     },
 )
 ajouter_permissions(Role.COMITE_SUIVI, {"mutualisation.voir_resultats", "mutualisation.view_bareme"})

@@ -247,3 +247,198 @@ def etat_calcul(calcul: Calcul) -> dict:
 
 def campagnes_des_annees(annees) -> dict[int, Campagne]:
     return {campagne.annee: campagne for campagne in Campagne.objects.filter(annee__in=annees)}
+
+
+# --- The campaign's life and its audit trail (docs/cycle-campagne.md, docs/audit.md) --------------------------------
+# Imports here, not at the top: this block is appended by the life-cycle work while the top of the file moves.
+
+from dataclasses import dataclass, field  # noqa: E402
+from datetime import datetime  # noqa: E402
+
+from django.apps import apps  # noqa: E402
+
+from mutualisation.models import (  # noqa: E402
+    ApprobationCalcul,
+    BaseAnnuelle,
+    Pret,
+    ReouvertureCampagne,
+    Restructuration,
+    ValidationCalcul,
+)
+from pacte.models import Evenement  # noqa: E402
+
+LIBELLES_CHRONOLOGIE = {
+    "bareme_creer": "Barème créé",
+    "bareme_modifier": "Barème modifié",
+    "ajustement_enregistrer": "Ajustement enregistré",
+    "calcul_lancer": "Calcul lancé",
+    "calcul_approuver": "Calcul approuvé",
+    "calcul_valider": "Calcul validé : l'année est figée",
+    "campagne_notifier": "Campagne notifiée",
+    "campagne_clore": "Campagne close",
+    "campagne_reouvrir": "Année rouverte",
+}
+
+
+@dataclass(frozen=True)
+class EtapeCampagne:
+    """One step of a campaign's timeline: when, what, who (None: command line or worker), and its details."""
+
+    horodatage: datetime
+    action: str
+    libelle: str
+    auteur: object = None
+    details: dict = field(default_factory=dict)
+
+    @property
+    def auteur_libelle(self) -> str:
+        if self.auteur is None:
+            return "ligne de commande ou worker"
+        return self.auteur.get_full_name() or self.auteur.get_username()
+
+
+def _libelle_etape(evenement: Evenement, simulations: set[int]) -> str:
+    libelle = LIBELLES_CHRONOLOGIE[evenement.action]
+    calcul = evenement.details.get("calcul")
+    if evenement.action == "calcul_lancer" and calcul in simulations:
+        return f"Simulation n° {calcul} lancée"
+    if evenement.action == "calcul_approuver":
+        return f"Calcul n° {calcul} approuvé ({evenement.details.get('approbations')}/2)"
+    if evenement.action in ("calcul_lancer", "calcul_valider") and calcul:
+        return libelle.replace("Calcul", f"Calcul n° {calcul}", 1)
+    if evenement.action == "campagne_reouvrir":
+        return f"{libelle} : {evenement.details.get('motif', '')}"
+    if evenement.action == "ajustement_enregistrer":
+        return f"{libelle} pour {evenement.objet.split(' ', 1)[-1]} : {evenement.details.get('montant')} €"
+    return libelle
+
+
+def campagne_chronologie(annee: int) -> list[EtapeCampagne]:
+    """Who did what and when in a year's campaign, oldest first: barème, adjustments, runs (launched, finished),
+    approvals, validation, notification, closing, reopenings. Two queries."""
+    calculs = list(Calcul.objects.filter(campagne__annee=annee).order_by("pk"))
+    simulations = {calcul.pk for calcul in calculs if calcul.simulation}
+    evenements = (
+        Evenement.objects.filter(action__in=LIBELLES_CHRONOLOGIE)
+        .filter(Q(objet=str(annee)) | Q(objet__startswith=f"{annee} "))
+        .select_related("auteur")
+    )
+    etapes = [EtapeCampagne(e.horodatage, e.action, _libelle_etape(e, simulations), e.auteur, e.details)
+              for e in evenements]
+    for calcul in calculs:
+        if calcul.fin is not None and calcul.statut in (StatutCalcul.TERMINE, StatutCalcul.ECHEC):
+            nature = "Simulation" if calcul.simulation else "Calcul"
+            issue = "terminé" if calcul.statut == StatutCalcul.TERMINE else f"en échec : {calcul.message}"
+            etapes.append(EtapeCampagne(calcul.fin, f"calcul_{calcul.statut}", f"{nature} n° {calcul.pk} {issue}",
+                                        None, {"calcul": calcul.pk, "empreinte": calcul.empreinte_entrees}))
+    return sorted(etapes, key=lambda etape: etape.horodatage)
+
+
+def approbations_du_calcul(calcul: Calcul) -> QuerySet[ApprobationCalcul]:
+    """A run's approvals, superseded ones included (``annulee_par_reouverture``)."""
+    return calcul.approbations.select_related("membre", "annulee_par_reouverture").order_by("created_at", "pk")
+
+
+def validations_de_l_annee(annee: int) -> QuerySet[ValidationCalcul]:
+    return ValidationCalcul.objects.filter(campagne__annee=annee).select_related("calcul", "reouverture",
+                                                                                  "reouverture__auteur")
+
+
+def reouvertures_de_l_annee(annee: int) -> QuerySet[ReouvertureCampagne]:
+    return ReouvertureCampagne.objects.filter(campagne__annee=annee).select_related("auteur", "calcul")
+
+
+def calcul_valide(annee: int) -> Calcul | None:
+    """The year's validated run, if the year is validated (the run the notices and the bilan are built from)."""
+    return Calcul.objects.filter(campagne__annee=annee, valide=True).select_related("campagne").first()
+
+
+# --- Audit rows (pghistory event tables, docs/audit.md) ------------------------------------------------------------
+
+ACTIONS_AUDIT = {"creation": "création", "modification": "modification", "suppression": "suppression"}
+CHAMPS_IGNORES = {"updated_at"}
+
+
+@dataclass(frozen=True)
+class LigneAudit:
+    """One audited change: when, which row, what (before → after; only the changed fields for a modification),
+    who, and from where (a page's path, a task's name, a command line)."""
+
+    horodatage: datetime
+    table: str
+    objet: str
+    action: str
+    avant: dict
+    apres: dict
+    contexte: dict
+
+    @property
+    def auteur(self) -> str:
+        return self.contexte.get("utilisateur") or ""
+
+    @property
+    def source(self) -> str:
+        return self.contexte.get("source") or ""
+
+    @property
+    def origine(self) -> str:
+        return self.contexte.get("page") or self.contexte.get("tache") or self.contexte.get("commande") or ""
+
+
+def _modele_evenement(modele):
+    return apps.get_model(modele._meta.app_label, f"{modele.__name__}Event")
+
+
+def _donnees(ligne: dict) -> dict:
+    return {cle: valeur for cle, valeur in ligne.items() if not cle.startswith("pgh_") and cle not in CHAMPS_IGNORES}
+
+
+def _lignes_audit(modele, filtre: Q) -> list[LigneAudit]:
+    """A tracked model's events, an update's two snapshots (before, after) folded into one line."""
+    table = str(modele._meta.verbose_name)
+    avants, lignes = {}, []
+    for ligne in _modele_evenement(modele).objects.filter(filtre).order_by("pgh_id").values():
+        objet, donnees = str(ligne["pgh_obj_id"]), _donnees(ligne)
+        if ligne["pgh_label"] == "avant_modification":
+            avants[objet] = donnees
+            continue
+        avant, apres = ({}, donnees) if ligne["pgh_label"] == "creation" else (donnees, {})
+        if ligne["pgh_label"] == "modification":
+            precedent = avants.pop(objet, {})
+            avant = {cle: valeur for cle, valeur in precedent.items() if donnees.get(cle) != valeur}
+            apres = {cle: donnees[cle] for cle in avant}
+        lignes.append(LigneAudit(ligne["pgh_created_at"], table, objet, ACTIONS_AUDIT[ligne["pgh_label"]],
+                                 avant, apres, ligne["pgh_context"] or {}))
+    return lignes
+
+
+def _trier(lignes: list[LigneAudit]) -> list[LigneAudit]:
+    return sorted(lignes, key=lambda ligne: ligne.horodatage, reverse=True)
+
+
+def audit_de_la_campagne(annee: int) -> list[LigneAudit]:
+    """Every audited change to a year: its campaign, barème, runs, approvals, validations and reopenings,
+    adjustments, the validated run's results, and the year's bases, restructurings and loans. Newest first."""
+    campagne = Campagne.objects.filter(annee=annee).first()
+    campagne_id = campagne.pk if campagne else None
+    calculs = list(Calcul.objects.filter(campagne_id=campagne_id).values_list("pk", flat=True))
+    filtres = [
+        (Campagne, Q(annee=annee)),
+        (Bareme, Q(annee=annee)),
+        (Calcul, Q(campagne_id=campagne_id)),
+        (ApprobationCalcul, Q(calcul_id__in=calculs)),
+        (ValidationCalcul, Q(campagne_id=campagne_id)),
+        (ReouvertureCampagne, Q(campagne_id=campagne_id)),
+        (Ajustement, Q(campagne_id=campagne_id)),
+        (ResultatOrganisme, Q(calcul_id__in=calculs)),
+        (BaseAnnuelle, Q(annee=annee)),
+        (Restructuration, Q(annee=annee)),
+        (Pret, Q(date_signature__year=annee)),
+    ]
+    return _trier([ligne for modele, filtre in filtres for ligne in _lignes_audit(modele, filtre)])
+
+
+def audit_de_l_organisme(siren: str) -> list[LigneAudit]:
+    """Every audited change to an organism's money: adjustments, results, bases, restructurings, loans."""
+    modeles = (Ajustement, ResultatOrganisme, BaseAnnuelle, Restructuration, Pret)
+    return _trier([ligne for modele in modeles for ligne in _lignes_audit(modele, Q(organisme_id=siren))])

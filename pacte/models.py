@@ -1,7 +1,9 @@
+import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from pacte.audit import suivre
 from pacte.enums import Famille, Partie, Role, StatutEngagement, StatutTravail
 from pacte.validators import valider_siren
 
@@ -102,6 +104,8 @@ class Engagement(Horodate):
         return f"{self.code} – {self.titre}"
 
 
+# Roles and scopes are audited (docs/audit.md); never the password or the last login.
+@suivre(fields=["username", "email", "role", "region", "organisme", "is_active", "is_staff", "is_superuser"])
 class Utilisateur(AbstractUser):
     """A user with one role; regional and organism users carry their scope."""
 
@@ -127,6 +131,11 @@ class Utilisateur(AbstractUser):
             ("voir_administration", "Peut voir les pages d'administration de la plateforme"),
             ("gerer_referentiels", "Peut maintenir les référentiels (régions, organismes, fusions)"),
         ]
+
+
+suivre(operations=("creation", "suppression"), obj_field=None, model_name="UtilisateurGroupesEvent")(
+    Utilisateur.groups.through
+)
 
 
 class Travail(Horodate):
@@ -170,6 +179,10 @@ class Evenement(models.Model):
     class Meta:
         ordering = ["-horodatage", "-id"]
         verbose_name = "événement d'audit"
+        triggers = [pgtrigger.Protect(name="evenement_immuable", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self):
         return f"{self.horodatage:%d/%m/%Y %H:%M} {self.action} {self.objet}"
+
+
+from pacte.models_appels import *  # noqa: E402, F403 - the calls-for-projects engine (docs/appels-a-projets.md)

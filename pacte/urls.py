@@ -23,6 +23,8 @@ urlpatterns = [
     path("logements-accompagnes/", include("logements_accompagnes.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/mutualisation/", include(router_mutualisation.urls)),
+    path("api/v1/appels/", include("pacte.appels.api")),
+    path("api/v1/suivi/", include("suivi.api")),
     path("api/schema/", Schema.as_view(), name="schema"),
     path("api/docs/", Swagger.as_view(url_name="schema"), name="swagger"),
     path("api/redoc/", Redoc.as_view(url_name="schema"), name="redoc"),

@@ -56,6 +56,19 @@ class EngagementDetail(AccesMixin, DetailView):
     def get_object(self, queryset=None):
         return get_object_or_404(selectors.engagements_liste(), code=self.kwargs["code"])
 
+    def get_context_data(self, **kwargs):
+        """The committee's dated updates, and their form for those who record them (suivi app)."""
+        from suivi.forms import MiseAJourEngagementForm
+        from suivi.selectors_comite import mises_a_jour_de_l_engagement
+
+        peut_mettre_a_jour = self.request.user.has_perm("pacte.modifier_statut_engagement")
+        return super().get_context_data(
+            mises_a_jour=mises_a_jour_de_l_engagement(self.object),
+            formulaire_mise_a_jour=MiseAJourEngagementForm(initial={"statut": self.object.statut})
+            if peut_mettre_a_jour else None,
+            **kwargs,
+        )
+
 
 class OrganismeListe(AccesMixin, ListView):
     template_name = "pacte/organisme_liste.html"

@@ -6,4 +6,5 @@ class SuiviConfig(AppConfig):
     verbose_name = "Suivi du pacte"
 
     def ready(self):
-        from suivi import roles  # noqa: F401 - registers the app's permissions per role
+        from suivi import imports, referentiels, roles  # noqa: F401 - registers import formats, livret A loader, permissions
+        from suivi.rapport import travaux  # noqa: F401 - registers the annual report as work for the worker

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from pacte.enums import StatutEngagement
+from pacte.enums import StatutEngagement, StatutTravail
 from pacte.models import Departement, Engagement, Horodate, Organisme, Region
 from suivi.enums import Etiquette, Nature, Niveau, ProduitAgrement, StatutBlocage, StatutDiagnostic, ThemeBlocage
 
@@ -74,10 +74,9 @@ class Objectif(models.Model):
     class Meta:
         ordering = ["annee", "region_id"]
         constraints = [
-            models.UniqueConstraint(fields=["annee", "region"], name="objectif_unique_par_region"),
-            models.UniqueConstraint(
-                fields=["annee"], condition=Q(region__isnull=True), name="objectif_national_unique"
-            ),
+            # NULLS NOT DISTINCT: one national line (no region) a year too, and one key for INSERT … ON CONFLICT.
+            models.UniqueConstraint(fields=["annee", "region"], name="objectif_unique_par_region",
+                                    nulls_distinct=False),
         ]
 
     def __str__(self):
@@ -200,3 +199,43 @@ class DiagnosticRegional(Horodate):
 
     def __str__(self):
         return f"Diagnostic {self.region} {self.annee}"
+
+
+class HistoriqueBlocage(models.Model):
+    """One recorded change of a blocking point: who, when, the status after it, and each field's before → after."""
+
+    point = models.ForeignKey(PointDeBlocage, on_delete=models.CASCADE, related_name="historique")
+    horodatage = models.DateTimeField(auto_now_add=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    statut = models.CharField(max_length=14, choices=StatutBlocage.choices)
+    changements = models.JSONField(default=dict, blank=True, help_text="{champ: [avant, après]}")
+    commentaire = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-horodatage", "-id"]
+        verbose_name = "historique d'un point de blocage"
+
+    def __str__(self):
+        return f"{self.point} au {self.horodatage:%d/%m/%Y}"
+
+
+class RapportAnnuel(Horodate):
+    """One production of the committee's annual report: the dated data snapshot it was drawn from, and its PDF."""
+
+    annee = models.PositiveSmallIntegerField("année")
+    statut = models.CharField(max_length=12, choices=StatutTravail.choices, default=StatutTravail.EN_ATTENTE)
+    date_donnees = models.DateTimeField("données arrêtées le", null=True, blank=True)
+    donnees = models.JSONField("instantané des données", default=dict, blank=True)
+    fichier = models.FileField("PDF", upload_to="rapports/", blank=True)
+    empreinte = models.CharField("SHA-256 du PDF", max_length=64, blank=True)
+    message = models.TextField(blank=True)
+    travail = models.ForeignKey("pacte.Travail", on_delete=models.SET_NULL, null=True, blank=True)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "rapport annuel du comité de suivi"
+        verbose_name_plural = "rapports annuels du comité de suivi"
+
+    def __str__(self):
+        return f"Rapport annuel {self.annee} n° {self.pk}"

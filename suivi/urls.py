@@ -1,20 +1,15 @@
-from django.urls import path
+from django.urls import include, path
 
-from pacte.views import Espace
+from suivi import views
 
 app_name = "suivi"
 
 urlpatterns = [
-    path(
-        "",
-        Espace.as_view(
-            titre="Suivi du pacte",
-            description=(
-                "Production et rénovation au regard des objectifs, tableaux de bord régionaux, travaux du comité"
-                " de suivi national (§6 et annexe 5 du pacte)."
-            ),
-            sections=("§1", "§2", "§3", "§6", "Annexe 2", "Annexe 5"),
-        ),
-        name="index",
-    ),
+    path("", views.Index.as_view(), name="index"),
+    path("national/", views.National.as_view(), name="national"),
+    path("regions/", views.Classement.as_view(), name="classement"),
+    path("regions/<str:code>/", views.RegionDetail.as_view(), name="region"),
+    path("departements/<str:code>/", views.DepartementDetail.as_view(), name="departement"),
+    path("organismes/<str:siren>/", views.OrganismeDetail.as_view(), name="organisme"),
+    path("", include("suivi.urls_comite")),  # the committee's work: commitments, meetings, diagnostics, report
 ]

@@ -180,3 +180,62 @@ class ImportFichierFactory(factory.django.DjangoModelFactory):
     statut = "importe"
     nb_lignes = 3
     nb_ajoutees = 3
+
+
+# --- Suivi (tableaux de bord) ----------------------------------------------------------------------------------------
+
+
+class DepartementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pacte.Departement"
+        django_get_or_create = ["code"]
+
+    code = "75"
+    nom = "Paris"
+    region = factory.SubFactory(RegionFactory)
+
+
+class AgrementFactory(factory.django.DjangoModelFactory):
+    """A financing decision; region and SIREN follow the département and the organism unless given."""
+
+    class Meta:
+        model = "suivi.Agrement"
+
+    annee = 2014
+    numero_operation = factory.Sequence(lambda n: f"OP{n:06d}")
+    produit = "PLUS"
+    departement = factory.SubFactory(DepartementFactory)
+    region = factory.LazyAttribute(lambda o: o.departement.region)
+    organisme = factory.SubFactory(OrganismeFactory)
+    siren = factory.LazyAttribute(lambda o: o.organisme.siren if o.organisme else siren_avec_cle(99000000))
+    nb_logements = 10
+    nature = "NEUF"
+    anru = False
+
+
+class RehabilitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "suivi.Rehabilitation"
+
+    annee = 2014
+    numero_operation = factory.Sequence(lambda n: f"RH{n:06d}")
+    departement = factory.SubFactory(DepartementFactory)
+    region = factory.LazyAttribute(lambda o: o.departement.region)
+    organisme = factory.SubFactory(OrganismeFactory)
+    siren = factory.LazyAttribute(lambda o: o.organisme.siren if o.organisme else siren_avec_cle(99000000))
+    nb_logements = 20
+    etiquette_avant = "F"
+    etiquette_apres = "C"
+    eco_pret = True
+
+
+class ObjectifFactory(factory.django.DjangoModelFactory):
+    """A year's target; without region, the national line."""
+
+    class Meta:
+        model = "suivi.Objectif"
+
+    annee = 2014
+    region = None
+    objectif_production = 120000
+    objectif_rehabilitation = 100000

@@ -5,7 +5,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pacte.acces import PermissionsPacte
 from pacte.enums import Role
-from tests.factories import BaremeFactory, CalculFactory, EngagementFactory, ImportFichierFactory
+from tests.appels.factories import exemples_urls as exemples_appels
+from tests.factories import BaremeFactory, CalculFactory, DepartementFactory, EngagementFactory, ImportFichierFactory
+from tests.suivi.fabriques_comite import exemples_urls as exemples_comite
 
 
 class _Cree:
@@ -37,6 +39,11 @@ EXEMPLES_PAR_URL = {
     "mutualisation-import-detail": _IMPORT,
     "mutualisation-import-rapport": _IMPORT,
 }
+EXEMPLES_PAR_URL.update(exemples_appels(_Cree))
+EXEMPLES_PAR_URL.update(exemples_comite(_Cree))
+_DEPARTEMENT = {"code": _Cree(lambda: DepartementFactory(code="75").code)}  # in the personas' region 11
+EXEMPLES_PAR_URL.update({"suivi:region": {"code": "11"}, "suivi:departement": _DEPARTEMENT,
+                         "suivi-region-detail": {"code": "11"}, "suivi-departement-detail": _DEPARTEMENT})
 
 
 def _motifs(resolveur: URLResolver, prefixe=""):
@@ -101,6 +108,8 @@ def test_toutes_les_urls_pour_tous_les_roles(client, personas):
             attendu = _attendu(classe, utilisateur)
             if nom == "connexion" and utilisateur is not None:
                 attendu = 302  # already signed in: sent on to the home page
+            if nom == "suivi:index" and utilisateur is not None and utilisateur.role == Role.REFERENT_REGIONAL:
+                attendu = 302  # a regional user lands on its region's dashboard
             statut = client.get(url).status_code
             if statut != attendu:
                 ecarts.append(f"{utilisateur and utilisateur.role} {url}: {statut} au lieu de {attendu}")

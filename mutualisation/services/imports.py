@@ -1,5 +1,6 @@
-"""The imports of formats.md (organismes, bases, prets, restructurations) as a service: the same functions serve the
-web page (preview, then submission), the API, the command line and the worker.
+"""The imports of formats.md (organismes, bases, prets, restructurations; agrements, rehabilitations, objectifs
+registered by suivi) as a service: the same functions serve the web page (preview, then submission), the API, the
+command line and the worker.
 
     analyse = import_analyser(type_fichier="prets", nom_fichier="prets.csv", contenu=octets)   # no write
     fichier = import_soumettre(acting_user=user, type_fichier="prets", nom_fichier="prets.csv", contenu=octets)

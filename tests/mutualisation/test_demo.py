@@ -307,7 +307,10 @@ def test_commande_sans_import_ecrit_les_fichiers(tmp_path):
     call_command("generer_demo", "--seed", "3", "--dossier", str(tmp_path), "--sans-import", stdout=sortie)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["organismes.csv", "bases_2013.csv", "bases_2014.xlsx", "bases_2015.csv", "prets.csv",
-         "restructurations_2013.csv", "restructurations_2014.csv", "restructurations_2015.csv"])
+         "restructurations_2013.csv", "restructurations_2014.csv", "restructurations_2015.csv",
+         # the suivi's files (suivi/demo.py), written and imported after the mutualisation's
+         "agrements_2013.csv", "agrements_2014.csv", "agrements_2015.csv", "rehabilitations_2013.csv",
+         "rehabilitations_2014.csv", "rehabilitations_2015.csv", "objectifs.csv"])
     assert "organismes.csv" in sortie.getvalue() and "lignes" in sortie.getvalue()
 
 
@@ -322,7 +325,7 @@ def test_commande_importe_puis_saute_ce_qui_est_deja_importe(tmp_path):
     assert Organisme.objects.count() >= len(lire(tmp_path / "organismes.csv")[1])
     sortie = io.StringIO()
     call_command("generer_demo", "--dossier", str(tmp_path), stdout=sortie)
-    assert sortie.getvalue().count("déjà importé") == 8
+    assert sortie.getvalue().count("déjà importé") == 15
 
 
 # --- Outils ---------------------------------------------------------------------------------------

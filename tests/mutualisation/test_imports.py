@@ -253,7 +253,7 @@ def test_fichier_sans_ligne(deja_importe):
 
 def test_type_inconnu(db):
     with pytest.raises(ErreurImport, match="Type de fichier inconnu"):
-        soumettre("agrements", b"x")
+        soumettre("logements_vacants", b"x")
     assert not ImportFichier.objects.exists()
 
 

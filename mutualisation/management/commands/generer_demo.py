@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mutualisation.demo import ecrire_fichiers, generer_jeu, nombre_lignes
 from mutualisation.enums import StatutImport
 from mutualisation.selectors import imports_liste
+from suivi.demo import ecrire_fichiers_suivi, generer_suivi, nombre_lignes_suivi
 
 # How the importer words its refusal of a file it already has (formats.md: refused as a duplicate, same hash).
 MOTS_DU_DOUBLON = ("déjà importé", "deja importe", "doublon", "duplicate")
@@ -17,7 +18,8 @@ MOTS_DU_DOUBLON = ("déjà importé", "deja importe", "doublon", "duplicate")
 class Command(BaseCommand):
     help = (
         "Écrit un jeu de démonstration réaliste aux formats d'import (organismes, bases 2013-2015, prêts CDC, "
-        "restructurations) puis l'importe par la commande « importer » ; un fichier déjà importé est sauté."
+        "restructurations ; agréments, réhabilitations et objectifs du suivi) puis l'importe par la commande "
+        "« importer » ; un fichier déjà importé est sauté."
     )
 
     def add_arguments(self, parser):
@@ -32,16 +34,26 @@ class Command(BaseCommand):
         debut = time.perf_counter()
         jeu = generer_jeu(seed)
         fichiers = ecrire_fichiers(jeu, dossier)
+        suivi = generer_suivi(seed, jeu.organismes)  # les maîtres d'ouvrage du suivi sont ces organismes
+        fichiers |= ecrire_fichiers_suivi(suivi, dossier)
         self.stdout.write(f"Jeu de démonstration (graine {seed}) écrit dans {dossier} "
                           f"en {time.perf_counter() - debut:.1f} s :")
-        for nom, lignes in nombre_lignes(jeu).items():
+        for nom, lignes in (nombre_lignes(jeu) | nombre_lignes_suivi(suivi)).items():
             self.stdout.write(f"  {fichiers[nom].name:<30} {lignes:>7} lignes")
         if sans_import:
             return
         if "importer" not in get_commands():
             raise CommandError("La commande « importer » n'est pas disponible : relancer avec --sans-import.")
-        for nom, chemin in fichiers.items():  # dans l'ordre : organismes, bases, prêts, restructurations
+        for nom, chemin in fichiers.items():  # organismes, bases, prêts, restructurations, puis le suivi
             self._importer(nom.split("_")[0], chemin)
+        from innovation.demo import generer as demo_innovation  # appels à projets (docs/appels-a-projets.md)
+        from logements_accompagnes.demo import generer as demo_accompagnes
+
+        for generer_appels in (demo_innovation, demo_accompagnes):
+            self.stdout.write(generer_appels(seed))
+        from suivi.demo_comite import generer as demo_comite  # réunions, blocages, diagnostics du comité
+
+        self.stdout.write(demo_comite(seed))
 
     def _importer(self, type_fichier: str, chemin: Path) -> None:
         if _deja_importe(type_fichier, chemin):

@@ -1,5 +1,6 @@
-"""`manage.py importer {organismes|bases|prets|restructurations} FICHIER` — imports a file inline, by the same service
-as the web page; exit code 0 and the counts when imported, non-zero with the French report when refused."""
+"""`manage.py importer TYPE FICHIER` (organismes, bases, prets, restructurations, agrements, rehabilitations,
+objectifs) — imports a file inline, by the same service as the web page; exit code 0 and the counts when imported,
+non-zero with the French report when refused."""
 
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from mutualisation.services.imports import ErreurImport, import_soumettre, rappo
 
 
 class Command(BaseCommand):
-    help = "Importe un fichier (CSV ou XLSX) d'organismes, de bases annuelles, de prêts CDC ou de restructurations."
+    help = ("Importe un fichier (CSV ou XLSX) d'organismes, de bases annuelles, de prêts CDC, de restructurations, "
+            "d'agréments, de réhabilitations ou d'objectifs territorialisés.")
 
     def add_arguments(self, parser):
         parser.add_argument("type_fichier", choices=TypeImport.values, help="type de fichier (formats.md)")

@@ -2,7 +2,7 @@ import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from mutualisation import calculs, chargement, exports, selectors
 from mutualisation.enums import StatutCalcul
@@ -15,6 +15,8 @@ from mutualisation.services.campagne import (
     calcul_executer,
     calcul_lancer,
 )
+from mutualisation.services.cycle import APPROBATIONS_REQUISES, calcul_approuver_par_email
+from pacte.audit import CommandeAuditee
 from pacte.formats import format_euros
 
 ENTIERS = {"plafond_restructuration"}
@@ -27,8 +29,8 @@ def _valeur(champ: str, texte: str) -> Decimal | int:
         raise CommandError(f"--set {champ}={texte} : nombre attendu.") from None
 
 
-class Command(BaseCommand):
-    help = "Mutualisation financière Hlm : barème, ajustements, calcul, export."
+class Command(CommandeAuditee):
+    help = "Mutualisation financière Hlm : barème, ajustements, calcul, export, validation."
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
@@ -47,6 +49,17 @@ class Command(BaseCommand):
         exporter = actions.add_parser("exporter", help="écrit le CSV des résultats du dernier calcul")
         exporter.add_argument("annee", type=int)
         exporter.add_argument("--output", required=True, type=Path)
+        valider = actions.add_parser("valider", help="enregistre l'approbation du dernier calcul par un membre de la "
+                                                     "commission (deux approbations distinctes le valident)")
+        valider.add_argument("annee", type=int)
+        valider.add_argument("--par", required=True, metavar="EMAIL", help="adresse du membre de la commission")
+        notifier = actions.add_parser("notifier", help="écrit les avis de tous les organismes et l'échéancier "
+                                                       "(CSV, XLSX) du calcul validé de l'année")
+        notifier.add_argument("annee", type=int)
+        notifier.add_argument("--output", required=True, type=Path, metavar="DOSSIER")
+        bilan = actions.add_parser("bilan", help="écrit le bilan annuel (PDF) du calcul validé de l'année")
+        bilan.add_argument("annee", type=int)
+        bilan.add_argument("--output", required=True, type=Path, metavar="FICHIER.pdf")
 
     def handle(self, *args, action, **options):
         try:
@@ -108,3 +121,42 @@ class Command(BaseCommand):
             raise CommandError(f"Aucun calcul terminé pour {annee}.")
         output.write_bytes(exports.export_csv(calcul))
         self.stdout.write(f"{calcul.resultats.count()} lignes écrites dans {output} (calcul n° {calcul.pk}).")
+
+    def _valider(self, annee, par, **_):
+        approbation = calcul_approuver_par_email(annee=annee, email=par)
+        calcul = approbation.calcul
+        calcul.refresh_from_db()
+        nombre = calcul.approbations.filter(annulee_par_reouverture__isnull=True).count()
+        if calcul.valide:
+            self.stdout.write(f"Calcul n° {calcul.pk} approuvé par {par} ({nombre}/{APPROBATIONS_REQUISES}) : "
+                              f"il est validé, l'année {annee} est figée.")
+        else:
+            self.stdout.write(f"Calcul n° {calcul.pk} approuvé par {par} ({nombre}/{APPROBATIONS_REQUISES}) : "
+                              "une autre approbation d'un membre de la commission le validera.")
+
+    def _notifier(self, annee, output, **_):
+        from mutualisation.documents.lots import lot_ecrire
+        from mutualisation.documents.source import exiger_calcul_valide
+
+        calcul = exiger_calcul_valide(annee)
+
+        def progression(faits: int, total: int) -> None:
+            self.stdout.write(f"\rAvis {faits}/{total}", ending="")
+            self.stdout.flush()
+
+        lot = lot_ecrire(calcul, output, progression=progression)
+        self.stdout.write("")
+        self.stdout.write(
+            f"{len(lot.avis)} avis et l'échéancier ({', '.join(f.name for f in lot.echeancier)}) écrits dans {output} "
+            f"en {lot.duree:.1f} s (calcul validé n° {calcul.pk}) : {lot.totaux['nb_versements']} versements "
+            f"({format_euros(lot.totaux['versements'])}), {lot.totaux['nb_appels']} appels de fonds "
+            f"({format_euros(lot.totaux['appels'])})."
+        )
+
+    def _bilan(self, annee, output, **_):
+        from mutualisation.documents.bilan import bilan_pdf
+        from mutualisation.documents.source import exiger_calcul_valide
+
+        calcul = exiger_calcul_valide(annee)
+        output.write_bytes(bilan_pdf(calcul))
+        self.stdout.write(f"Bilan {annee} écrit dans {output} (calcul validé n° {calcul.pk}).")

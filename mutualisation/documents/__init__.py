@@ -1,0 +1,1 @@
+"""The mutualisation's documents: notices (avis), payment schedule (échéancier), annual bilan (docs/documents.md)."""
