@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from pacte.audit import suivre
-from pacte.enums import Famille, Partie, Role, StatutEngagement, StatutTravail
+from pacte.enums import FAMILLES_HLM, Famille, Partie, Role, StatutEngagement, StatutTravail
 from pacte.validators import valider_siren
 
 
@@ -62,7 +62,7 @@ class Organisme(Horodate):
 
     @property
     def est_hlm(self) -> bool:
-        return self.famille in (f.value for f in (Famille.OPH, Famille.ESH, Famille.COOP, Famille.SACICAP))
+        return self.famille in FAMILLES_HLM
 
 
 class Fusion(Horodate):
