@@ -11,19 +11,15 @@ from decimal import Decimal
 
 from _base import base_de_bench, chrono, memoire_max_mo, tableau
 
+from pacte.validators import siren_completer  # noqa: E402 - after _base has set sys.path
+
 PRODUITS = ["PLUS"] * 30 + ["PLUS_FONCIER"] * 8 + ["PLAI"] * 15 + ["PLAI_FONCIER"] * 4 + ["PLS"] * 8 + ["PSLA"] * 3 \
     + ["PAM"] * 18 + ["ECO_PRET"] * 12 + ["AUTRE"] * 2
 ZONES = ["1"] * 2 + ["1bis"] + ["2"] * 4 + ["3"] * 3
 
 
 def _siren(graine: int) -> str:
-    base = f"{graine:08d}"
-    for cle in range(10):
-        total = sum((v - 9 if v > 9 else v) for v in
-                    (int(c) * (2 if i % 2 else 1) for i, c in enumerate(reversed(base + str(cle)))))
-        if total % 10 == 0:
-            return base + str(cle)
-    raise AssertionError
+    return siren_completer(f"{graine:08d}")
 
 
 def peupler(echelle: int, alea: random.Random) -> tuple[int, int]:

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from _base import base_de_bench, memoire_max_mo, tableau
 
+from pacte.validators import siren_completer  # noqa: E402 - after _base has set sys.path
+
 PRODUITS = ["PLUS"] * 30 + ["PLUS_FONCIER"] * 8 + ["PLAI"] * 15 + ["PLAI_FONCIER"] * 4 + ["PLS"] * 8 + ["PSLA"] * 3 \
     + ["PAM"] * 18 + ["ECO_PRET"] * 12 + ["AUTRE"] * 2
 ZONES = ["1", "1", "1bis", "2", "2", "2", "2", "3", "3", "3"]
@@ -35,13 +37,7 @@ IMPORT = "2. import complet (import_soumettre, inline)"
 
 
 def _siren(graine: int) -> str:
-    base = f"{graine:08d}"
-    for cle in range(10):
-        total = sum((v - 9 if v > 9 else v) for v in
-                    (int(c) * (2 if i % 2 else 1) for i, c in enumerate(reversed(base + str(cle)))))
-        if total % 10 == 0:
-            return base + str(cle)
-    raise AssertionError
+    return siren_completer(f"{graine:08d}")
 
 
 SIRENS = [_siren(20_000_000 + i) for i in range(ORGANISMES)]

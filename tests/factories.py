@@ -7,20 +7,12 @@ from django.utils import timezone
 
 from pacte.enums import Famille, Partie, Role
 from pacte.models import Engagement, Organisme, Region, Utilisateur
+from pacte.validators import siren_completer
 
 
 def siren_avec_cle(prefixe: int) -> str:
     """A valid SIREN (Luhn) built from an 8-digit prefix."""
-    base = f"{prefixe:08d}"
-    for cle in range(10):
-        candidat = base + str(cle)
-        total = 0
-        for position, chiffre in enumerate(reversed(candidat)):
-            valeur = int(chiffre) * (2 if position % 2 else 1)
-            total += valeur - 9 if valeur > 9 else valeur
-        if total % 10 == 0:
-            return candidat
-    raise AssertionError("unreachable")
+    return siren_completer(f"{prefixe:08d}")
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pacte.validators import siren_completer
+
 # code : (« de » + région, poids des sièges, % de la production hors Île-de-France en zone 2, gentilés)
 REGIONS = {
     "11": ("d'Île-de-France", 30, 0, "Francilien Parisien Yvelinois Essonnien Valdoisien Val-de-Marnais"),
@@ -152,10 +154,4 @@ def de(nom: str) -> str:
     return ("d'" if nom[0] in "AEIOUYÉÈÎ" else "de ") + nom
 
 
-def siren_avec_cle(corps: str) -> str:
-    """Les 8 premiers chiffres complétés de la clé de Luhn."""
-    total = 0
-    for position, chiffre in enumerate(reversed(corps), start=1):
-        valeur = int(chiffre) * (2 if position % 2 else 1)
-        total += valeur - 9 if valeur > 9 else valeur
-    return corps + str(-total % 10)
+siren_avec_cle = siren_completer  # the 8 first digits completed with the Luhn check digit
