@@ -1,6 +1,7 @@
 """From the database to the plain values of mutualisation.calculs (one query per table, no ORM objects)."""
 
 from dataclasses import fields
+from decimal import Decimal
 
 from mutualisation import calculs
 from mutualisation.models import Ajustement, Bareme, BaseAnnuelle, Pret, Restructuration
@@ -11,6 +12,13 @@ CHAMPS_BAREME = tuple(f.name for f in fields(calculs.Bareme))
 
 def bareme_entree(bareme: Bareme) -> calculs.Bareme:
     return calculs.Bareme(**{nom: getattr(bareme, nom) for nom in CHAMPS_BAREME})
+
+
+def bareme_de_variante(valeurs: dict) -> calculs.Bareme:
+    """A barème variant's stored values (strings, docs/simulation.md) as the calculation's barème."""
+    entiers = ("annee", "plafond_restructuration")
+    return calculs.Bareme(**{nom: int(valeurs[nom]) if nom in entiers else Decimal(str(valeurs[nom]))
+                             for nom in CHAMPS_BAREME})
 
 
 def organismes_entree(annee: int) -> list[calculs.OrganismeEntree]:

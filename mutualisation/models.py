@@ -80,6 +80,8 @@ class Campagne(Horodate):
             ("clore_campagne", "Peut clore une campagne notifiée"),
             ("reouvrir_campagne", "Peut rouvrir une année validée, avec un motif écrit"),
             ("voir_audit", "Peut consulter la piste d'audit d'une campagne ou d'un organisme"),
+            ("simuler", "Peut créer une variante du barème et lancer une simulation"),
+            ("voir_simulations", "Peut consulter les simulations et leur comparaison au calcul de référence"),
         ]
 
     def __str__(self):
@@ -233,6 +235,8 @@ class Calcul(Horodate):
     fin = models.DateTimeField(null=True, blank=True)
     lance_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     valide = models.BooleanField("calcul validé", default=False)
+    variante = models.ForeignKey("BaremeVariante", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="calculs", verbose_name="variante du barème (simulation)")
 
     class Meta:
         ordering = ["-created_at"]
@@ -246,6 +250,8 @@ class Calcul(Horodate):
             models.UniqueConstraint(fields=["campagne"], condition=Q(valide=True), name="un_calcul_valide_par_annee"),
             models.CheckConstraint(condition=Q(valide=False) | Q(simulation=False, statut="termine"),
                                    name="calcul_valide_termine_hors_simulation"),
+            models.CheckConstraint(condition=Q(variante__isnull=True) | Q(simulation=True),
+                                   name="calcul_variante_seulement_en_simulation"),
         ]
         triggers = [gel.CALCUL_VALIDE_FIGE]
 
@@ -372,3 +378,31 @@ class ValidationCalcul(models.Model):
     @property
     def reouverte_le(self):
         return self.reouverture.created_at if self.reouverture_id else None
+
+
+# --- What-if simulation (docs/simulation.md): a variant of a year's barème, computed as a simulation run -------------
+
+
+@suivre(operations=("creation", "suppression"))
+class BaremeVariante(models.Model):
+    """A commission member's copy of a year's barème with some values changed; never the year's barème itself.
+
+    ``valeurs`` is the whole variant barème (``chargement.CHAMPS_BAREME``, as strings); ``modifications`` what
+    differs from the year's barème at creation ({champ: [référence, variante]}). Not frozen with the year: a
+    simulation stays possible on a validated year."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.PROTECT, related_name="variantes")
+    nom = models.CharField(max_length=120)
+    valeurs = models.JSONField("barème de la variante")
+    modifications = models.JSONField(default=dict, blank=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "variante du barème"
+        verbose_name_plural = "variantes du barème"
+        constraints = [models.CheckConstraint(condition=~Q(nom=""), name="variante_nom_obligatoire")]
+
+    def __str__(self):
+        return f"Variante « {self.nom} » ({self.campagne.annee})"

@@ -34,3 +34,7 @@ ajouter_permissions(Role.COMITE_SUIVI, {"mutualisation.voir_resultats", "mutuali
 ajouter_permissions(Role.SECRETARIAT, {"mutualisation.voir_resultats", "mutualisation.view_bareme"})
 ajouter_permissions(Role.REFERENT_REGIONAL, {"mutualisation.voir_resultats", "mutualisation.view_bareme"})
 ajouter_permissions(Role.ORGANISME, {"mutualisation.voir_avis"})
+# What-if simulation (docs/simulation.md): the commission authors variants and launches them; the USH team, which
+# prepares the commission's work, reads them and their comparison with the reference run.
+ajouter_permissions(Role.COMMISSION, {"mutualisation.simuler", "mutualisation.voir_simulations"})
+ajouter_permissions(Role.EQUIPE_USH, {"mutualisation.voir_simulations"})

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from mutualisation import exports, selectors
+from mutualisation.documents import lots
 from mutualisation.enums import Sens, StatutCalcul, StatutCampagne, TypeImport
 from mutualisation.forms import AjustementForm, BaremeForm, ConfirmationImportForm, ImportForm
 from mutualisation.models import ResultatOrganisme
@@ -121,9 +122,13 @@ class Campagne(AccesMixin, AnneeMixin, TemplateView):
         }
 
     def get_context_data(self, **kwargs):
-        statut = _statut_campagne(selectors.campagne_de_l_annee(self.annee))
+        from mutualisation.views_cycle import contexte_cycle  # views_cycle builds on this module
+
+        campagne = selectors.campagne_de_l_annee(self.annee)
+        statut = _statut_campagne(campagne)
         return super().get_context_data(
             statut=statut,
+            **contexte_cycle(self.request.user, self.annee, campagne),
             imports=selectors.imports_recents(5),
             ajustements=selectors.ajustements_de_l_annee(self.annee),
             ajustement_form=AjustementForm(),
@@ -346,6 +351,7 @@ class OrganismeDetail(AccesMixin, AnneeMixin, TemplateView):
             "resultat": resultat or None,
             "montant_du_solde": abs(resultat.solde) if resultat else None,
             "voit": voit,
+            "avis_pdf": voit and lots.fichier_avis(self.annee, organisme.siren) is not None,
             "explication": explication_affichable(resultat.explication) if resultat else None,
             "hors_champ_organisme": selectors.hors_champ_de_l_organisme(calcul, organisme.siren)
             if calcul and voit and not resultat else [],

@@ -7,6 +7,7 @@ from pacte.acces import PermissionsPacte
 from pacte.enums import Role
 from tests.appels.factories import exemples_urls as exemples_appels
 from tests.factories import BaremeFactory, CalculFactory, DepartementFactory, EngagementFactory, ImportFichierFactory
+from tests.mutualisation.fabriques_cycle import exemples_urls as exemples_cycle
 from tests.suivi.fabriques_comite import exemples_urls as exemples_comite
 
 
@@ -39,8 +40,14 @@ EXEMPLES_PAR_URL = {
     "mutualisation-import-detail": _IMPORT,
     "mutualisation-import-rapport": _IMPORT,
 }
+_SIMULATION = {"annee": 2013, "pk": _Cree(lambda: [CalculFactory(campagne__annee=2013),  # the reference, then it
+                                                  CalculFactory(campagne__annee=2013, simulation=True)][1].pk)}
+EXEMPLES_PAR_URL.update({"mutualisation:simulation": _SIMULATION, "mutualisation:simulation-csv": _SIMULATION,
+                         "mutualisation:simulation-xlsx": _SIMULATION,  # included under <annee>/simulations/:
+                         "mutualisation:simulations": {"annee": 2013}, "mutualisation:variante-creer": {"annee": 2013}})
 EXEMPLES_PAR_URL.update(exemples_appels(_Cree))
 EXEMPLES_PAR_URL.update(exemples_comite(_Cree))
+EXEMPLES_PAR_URL.update(exemples_cycle(_Cree))
 _DEPARTEMENT = {"code": _Cree(lambda: DepartementFactory(code="75").code)}  # in the personas' region 11
 EXEMPLES_PAR_URL.update({"suivi:region": {"code": "11"}, "suivi:departement": _DEPARTEMENT,
                          "suivi-region-detail": {"code": "11"}, "suivi-departement-detail": _DEPARTEMENT})
@@ -110,7 +117,10 @@ def test_toutes_les_urls_pour_tous_les_roles(client, personas):
                 attendu = 302  # already signed in: sent on to the home page
             if nom == "suivi:index" and utilisateur is not None and utilisateur.role == Role.REFERENT_REGIONAL:
                 attendu = 302  # a regional user lands on its region's dashboard
-            statut = client.get(url).status_code
+            reponse = client.get(url)
+            statut = reponse.status_code
+            if reponse.streaming:
+                b"".join(reponse.streaming_content)  # consumed, the downloaded file is closed
             if statut != attendu:
                 ecarts.append(f"{utilisateur and utilisateur.role} {url}: {statut} au lieu de {attendu}")
     assert not ecarts, "\n".join(ecarts)

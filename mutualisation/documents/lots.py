@@ -108,3 +108,8 @@ def fichier_avis(annee: int, siren: str) -> Path | None:
 
 def fichier_zip(annee: int) -> Path | None:
     return _fichier(annee, f"avis-{annee}.zip")
+
+
+def fichier_echeancier(annee: int, extension: str) -> Path | None:
+    """The schedule (``csv`` or ``xlsx``) written with the year's latest batch of notices."""
+    return _fichier(annee, f"echeancier-{annee}.{extension}")

@@ -97,8 +97,10 @@ def ajustement_enregistrer(*, acting_user, annee: int, siren: str, montant: Deci
     return ajustement
 
 
-def calcul_lancer(*, acting_user, annee: int, simulation: bool = False, sur_le_worker: bool = True) -> Calcul:
+def calcul_lancer(*, acting_user, annee: int, simulation: bool = False, sur_le_worker: bool = True,
+                  variante=None) -> Calcul:
     """Record a run and enqueue it after commit; at most one running run per year (database constraint).
+    A ``variante`` (BaremeVariante, simulations only) replaces the year's barème in the run (docs/simulation.md).
 
     With ``sur_le_worker=False`` nothing is enqueued: the caller runs ``calcul_executer`` itself (``--sync``)."""
     from mutualisation.tasks import calcul_executer_tache
@@ -110,7 +112,8 @@ def calcul_lancer(*, acting_user, annee: int, simulation: bool = False, sur_le_w
             if not simulation:
                 _exiger_modifiable(campagne)
             auteur = acting_user if acting_user is not None and acting_user.is_authenticated else None
-            calcul = Calcul.objects.create(campagne=campagne, simulation=simulation, lance_par=auteur)
+            calcul = Calcul.objects.create(campagne=campagne, simulation=simulation, lance_par=auteur,
+                                           variante=variante)
             evenement_enregistrer(acting_user=acting_user, action="calcul_lancer", objet=str(annee),
                                   details={"calcul": calcul.pk})
             if sur_le_worker:
@@ -122,7 +125,8 @@ def calcul_lancer(*, acting_user, annee: int, simulation: bool = False, sur_le_w
 
 def _demarrer(calcul_id: int) -> Calcul | None:
     with transaction.atomic():
-        calcul = Calcul.objects.select_for_update().select_related("campagne").get(pk=calcul_id)
+        calcul = Calcul.objects.select_for_update(of=("self",)).select_related("campagne", "variante").get(
+            pk=calcul_id)
         if calcul.statut != StatutCalcul.EN_ATTENTE:
             return None  # a redelivered message: the row says it already ran or is running
         calcul.statut, calcul.debut, calcul.version_code = StatutCalcul.EN_COURS, timezone.now(), version_code()
@@ -134,8 +138,11 @@ def _avancer(calcul: Calcul, avancement: int) -> None:
     Calcul.objects.filter(pk=calcul.pk).update(avancement=avancement)
 
 
-def _entrees(annee: int) -> dict:
-    bareme = chargement.bareme_entree(Bareme.objects.get(annee=annee))
+def _entrees(annee: int, variante=None) -> dict:
+    if variante is not None:  # a simulation of a barème variant: same data, the variant's barème
+        bareme = chargement.bareme_de_variante(variante.valeurs)
+    else:
+        bareme = chargement.bareme_entree(Bareme.objects.get(annee=annee))
     return {
         "annee": annee,
         "bareme": bareme,
@@ -196,7 +203,7 @@ def calcul_executer(calcul_id: int) -> Calcul | None:
         return None
     durees, top = {}, time.perf_counter()
     try:
-        entrees = _entrees(calcul.campagne.annee)
+        entrees = _entrees(calcul.campagne.annee, calcul.variante)
         durees["chargement"] = round(time.perf_counter() - top, 3)
         _avancer(calcul, 30)
         top = time.perf_counter()

@@ -130,11 +130,16 @@ def _transition(*, acting_user, annee: int, permission: str, libelle: str, depui
 def campagne_notifier(*, acting_user, annee: int) -> Campagne:
     """validée → notifiée: the notices and the payment schedule are issued.
 
-    Hook for the notices (issue 4, point 5): their generation is enqueued from here, with
-    ``transaction.on_commit``, once that code exists; this service does the transition and its audit only."""
-    return _transition(acting_user=acting_user, annee=annee, permission="mutualisation.notifier_campagne",
-                       libelle="notifier une campagne", depuis=StatutCampagne.VALIDEE,
-                       vers=StatutCampagne.NOTIFIEE, action="campagne_notifier")
+    In the same transaction, the notices' generation is recorded as a worker job (``avis_generer``), enqueued on
+    commit: a refused transition enqueues nothing. The page follows that job's progress."""
+    from mutualisation.services.documents import avis_generer  # documents imports this module
+
+    with transaction.atomic():
+        campagne = _transition(acting_user=acting_user, annee=annee, permission="mutualisation.notifier_campagne",
+                               libelle="notifier une campagne", depuis=StatutCampagne.VALIDEE,
+                               vers=StatutCampagne.NOTIFIEE, action="campagne_notifier")
+        avis_generer(acting_user=acting_user, annee=annee)
+    return campagne
 
 
 def campagne_clore(*, acting_user, annee: int) -> Campagne:

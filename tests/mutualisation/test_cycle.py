@@ -45,7 +45,7 @@ from mutualisation.services.imports import import_soumettre
 from mutualisation.tasks import calcul_executer_tache
 from pacte.audit import ContexteAuditMiddleware
 from pacte.enums import Role
-from pacte.models import Evenement, Utilisateur
+from pacte.models import Evenement, Travail, Utilisateur
 from pacte.services import utilisateur_creer
 from tests.factories import OrganismeFactory, UtilisateurFactory
 
@@ -246,7 +246,7 @@ def test_services_et_imports_refusent_l_annee_validee(membres, annee_2013, setti
 # --- Notification, closing, reopening -------------------------------------------------------------------------------
 
 
-def test_notifier_puis_clore(membres, annee_2013, personas):
+def test_notifier_puis_clore(membres, annee_2013, personas, django_capture_on_commit_callbacks):
     with pytest.raises(ErreurCampagne, match="seule une campagne validée"):
         campagne_notifier(acting_user=membres["a"], annee=2013)
     _valider(membres, annee_2013["calcul"])
@@ -254,7 +254,10 @@ def test_notifier_puis_clore(membres, annee_2013, personas):
         campagne_notifier(acting_user=personas[Role.COMITE_SUIVI], annee=2013)
     with pytest.raises(ErreurCampagne, match="seule une campagne notifiée"):
         campagne_clore(acting_user=membres["a"], annee=2013)
-    assert campagne_notifier(acting_user=membres["a"], annee=2013).statut == StatutCampagne.NOTIFIEE
+    with django_capture_on_commit_callbacks() as rappels:
+        assert campagne_notifier(acting_user=membres["a"], annee=2013).statut == StatutCampagne.NOTIFIEE
+    travail = Travail.objects.get(nature="avis_generer")  # the notices, enqueued once the transition commits
+    assert travail.parametres == {"annee": 2013, "calcul": annee_2013["calcul"].pk} and len(rappels) == 1
     assert campagne_clore(acting_user=membres["b"], annee=2013).statut == StatutCampagne.CLOSE
     _refuse("UPDATE mutualisation_bareme SET frais_gestion = 1 WHERE annee = 2013")  # still frozen
 
