@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from innovation.models import BilanActivite, EnveloppeInnovation, Theme
 from pacte.appels.enums import Dispositif, NatureDecision, NatureVersement, StatutCandidature
@@ -46,15 +46,31 @@ def accorde_organisme_36_mois(siren: str, le: date, *, sauf: int | None = None) 
 
 def consommation(annee: int) -> dict:
     """Envelope, granted (committed by decision), engaged, paid and still available for one year."""
-    enveloppe = EnveloppeInnovation.objects.filter(annee=annee).first()
-    versements = Versement.objects.filter(candidature__appel__dispositif=Dispositif.INNOVATION,
-                                          candidature__appel__annee=annee)
-    engage = versements.filter(nature=NatureVersement.ENGAGEMENT).aggregate(s=Sum("montant"))["s"] or ZERO
-    verse = versements.exclude(nature=NatureVersement.ENGAGEMENT).aggregate(s=Sum("montant"))["s"] or ZERO
-    accorde = accorde_annee(annee)
-    montant = enveloppe.montant if enveloppe else None
-    return avec_barres({"annee": annee, "enveloppe": montant, "accorde": accorde, "engage": engage, "verse": verse,
-                        "disponible": (montant - accorde) if montant is not None else None})
+    return consommations([annee])[0]
+
+
+def consommations(annees) -> list[dict]:
+    """``consommation`` of several years in a fixed number of queries (grouped by year), in the years' order."""
+    annees = sorted(set(annees))
+    enveloppes_ = dict(EnveloppeInnovation.objects.filter(annee__in=annees).values_list("annee", "montant"))
+    versements = {
+        ligne["annee"]: ligne for ligne in Versement.objects.filter(
+            candidature__appel__dispositif=Dispositif.INNOVATION, candidature__appel__annee__in=annees)
+        .values(annee=F("candidature__appel__annee")).order_by()
+        .annotate(engage=Sum("montant", filter=Q(nature=NatureVersement.ENGAGEMENT)),
+                  verse=Sum("montant", filter=~Q(nature=NatureVersement.ENGAGEMENT)))}
+    accordes = dict(candidatures_innovation().filter(appel__annee__in=annees, statut__in=StatutCandidature.accordees())
+                    .values(annee=F("appel__annee")).order_by().annotate(s=Sum("montant_accorde"))
+                    .values_list("annee", "s"))
+    resultat = []
+    for annee in annees:
+        montant, accorde = enveloppes_.get(annee), accordes.get(annee) or ZERO
+        resultat.append(avec_barres({
+            "annee": annee, "enveloppe": montant, "accorde": accorde,
+            "engage": versements.get(annee, {}).get("engage") or ZERO,
+            "verse": versements.get(annee, {}).get("verse") or ZERO,
+            "disponible": (montant - accorde) if montant is not None else None}))
+    return resultat
 
 
 def enveloppes():

@@ -21,7 +21,7 @@ class Index(AccesMixin, TemplateView):
         appels = list(appels_du_dispositif(Dispositif.INNOVATION))
         annees = sorted({e.annee for e in selectors.enveloppes()} | {a.annee for a in appels})
         return super().get_context_data(
-            espace="innovation", appels=appels, consommations=[selectors.consommation(a) for a in annees],
+            espace="innovation", appels=appels, consommations=selectors.consommations(annees),
             bilans=selectors.bilans(), themes=selectors.themes_actifs(), enveloppe_form=EnveloppeForm(), **kwargs)
 
     def post(self, request, *args, **kwargs):

@@ -1,5 +1,6 @@
 """Pages of « 10 000 logements accompagnés »: the engine's pages plus the national counter and the follow-up."""
 
+from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from logements_accompagnes import selectors, services
@@ -9,7 +10,7 @@ from pacte.acces import AccesMixin
 from pacte.appels import workflow
 from pacte.appels.enums import Dispositif
 from pacte.appels.selectors import appels_du_dispositif
-from pacte.appels.views import CandidatureDetail
+from pacte.appels.views import PAR_PAGE, CandidatureDetail
 
 
 class Index(AccesMixin, TemplateView):
@@ -18,10 +19,11 @@ class Index(AccesMixin, TemplateView):
     template_name = "logements_accompagnes/index.html"
 
     def get_context_data(self, **kwargs):
+        page_obj = Paginator(selectors.suivi_par_projet(), PAR_PAGE).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             espace="logements_accompagnes", appels=appels_du_dispositif(Dispositif.LOGEMENTS_ACCOMPAGNES),
             compteur=selectors.compteur_national(), par_region=selectors.suivi_par_region(),
-            par_annee=selectors.suivi_par_annee(), par_projet=selectors.suivi_par_projet(), **kwargs)
+            par_annee=selectors.suivi_par_annee(), par_projet=page_obj.object_list, page_obj=page_obj, **kwargs)
 
 
 class CandidatureAccompagnee(CandidatureDetail):

@@ -265,6 +265,7 @@ from mutualisation.models import (  # noqa: E402
     Restructuration,
     ValidationCalcul,
 )
+from pacte.formats import format_euros  # noqa: E402
 from pacte.models import Evenement  # noqa: E402
 
 LIBELLES_CHRONOLOGIE = {
@@ -297,6 +298,14 @@ class EtapeCampagne:
         return self.auteur.get_full_name() or self.auteur.get_username()
 
 
+def _montant_euros(montant) -> str:
+    """An amount stored in an event's details (a string such as "1500.00") in French: « 1 500,00 € »."""
+    try:
+        return format_euros(montant)
+    except (ArithmeticError, ValueError, TypeError):  # not a number: shown as stored
+        return f"{montant} €"
+
+
 def _libelle_etape(evenement: Evenement, simulations: set[int]) -> str:
     libelle = LIBELLES_CHRONOLOGIE[evenement.action]
     calcul = evenement.details.get("calcul")
@@ -309,7 +318,8 @@ def _libelle_etape(evenement: Evenement, simulations: set[int]) -> str:
     if evenement.action == "campagne_reouvrir":
         return f"{libelle} : {evenement.details.get('motif', '')}"
     if evenement.action == "ajustement_enregistrer":
-        return f"{libelle} pour {evenement.objet.split(' ', 1)[-1]} : {evenement.details.get('montant')} €"
+        montant = _montant_euros(evenement.details.get("montant"))
+        return f"{libelle} pour {evenement.objet.split(' ', 1)[-1]} : {montant}"
     return libelle
 
 
@@ -371,6 +381,7 @@ class LigneAudit:
     avant: dict
     apres: dict
     contexte: dict
+    modele: type | None = field(default=None, compare=False, repr=False)  # the tracked model: labels, choices
 
     @property
     def auteur(self) -> str:
@@ -408,7 +419,7 @@ def _lignes_audit(modele, filtre: Q) -> list[LigneAudit]:
             avant = {cle: valeur for cle, valeur in precedent.items() if donnees.get(cle) != valeur}
             apres = {cle: donnees[cle] for cle in avant}
         lignes.append(LigneAudit(ligne["pgh_created_at"], table, objet, ACTIONS_AUDIT[ligne["pgh_label"]],
-                                 avant, apres, ligne["pgh_context"] or {}))
+                                 avant, apres, ligne["pgh_context"] or {}, modele))
     return lignes
 
 

@@ -163,7 +163,14 @@ class CampagneNotifier(ActionCampagne):
 
     def executer(self, request) -> str:
         campagne_notifier(acting_user=request.user, annee=self.annee)
-        return f"Campagne {self.annee} notifiée : la génération des avis a commencé, suivez son avancement."
+        lot = dernier_lot_avis(self.annee)  # read after the commit: an eager worker may already have finished it
+        if lot is not None and lot.statut == StatutTravail.TERMINE:
+            return f"Campagne {self.annee} notifiée : les avis sont générés et prêts à télécharger."
+        if lot is not None and lot.statut == StatutTravail.ECHEC:
+            return (f"Campagne {self.annee} notifiée, mais la génération des avis a échoué : "
+                    f"{lot.message or 'voir la section des avis'}.")
+        return (f"Campagne {self.annee} notifiée : la génération des avis est lancée, "
+                "suivez son avancement dans la barre de progression.")
 
 
 class CampagneClore(ActionCampagne):
@@ -291,10 +298,13 @@ class BilanPdf(AccesMixin, AnneeMixin, View):
 LIGNES_PAR_PAGE = 100
 
 
-def _valeur(valeur) -> str:
-    """An audited value as French text: dates and times, amounts, yes / no; ∅ for nothing."""
+def _valeur(valeur, champ=None) -> str:
+    """An audited value as French text: a choice's label, dates and times, amounts in euros (two decimals) or
+    numbers, yes / no; ∅ for nothing. ``champ``: the model field it was stored from, when known."""
     if valeur is None or valeur == "":
         return "∅"
+    if champ is not None and champ.choices:
+        return str(dict(champ.flatchoices).get(valeur, valeur))
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, datetime.datetime):
@@ -302,15 +312,47 @@ def _valeur(valeur) -> str:
     if isinstance(valeur, datetime.date):
         return formats.format_date(valeur)
     if isinstance(valeur, Decimal):
-        return formats.format_nombre(valeur, 2)
+        decimales = getattr(champ, "decimal_places", None)
+        if decimales == 2:  # the amounts (MONTANT); rates and weights keep their four decimals
+            return formats.format_euros(valeur)
+        return formats.format_nombre(valeur, decimales if decimales is not None else 2)
     return str(valeur)
 
 
+# Fields left with Django's default label (their name, unaccented): their French label here, no migration needed.
+LIBELLES_CHAMPS = {
+    "annulee_par_reouverture": "annulée par la réouverture",
+    "empreinte_entrees": "empreinte des entrées",
+    "lance_par": "lancé par",
+    "reouverture": "réouverture",
+}
+
+
+def _libelle_champ(champ, cle: str) -> str:
+    if champ is None:
+        return cle
+    return LIBELLES_CHAMPS.get(champ.name) or str(champ.verbose_name)
+
+
+def _champs_du_modele(modele) -> dict:
+    """A model's fields by stored column name (``calcul_id`` → the ``calcul`` field)."""
+    if modele is None:
+        return {}
+    return {champ.attname: champ for champ in modele._meta.concrete_fields}
+
+
 def _champs(ligne) -> list[dict]:
-    """Before → after, field by field (a creation has only « after », a deletion only « before »)."""
+    """Before → after, field by field (a creation has only « after », a deletion only « before »), each field by its
+    French label (verbose_name) rather than its column."""
+    champs = _champs_du_modele(ligne.modele)
     cles = list(dict.fromkeys([*ligne.avant, *ligne.apres]))
-    return [{"champ": cle, "avant": _valeur(ligne.avant.get(cle)), "apres": _valeur(ligne.apres.get(cle)),
-             "a_avant": cle in ligne.avant, "a_apres": cle in ligne.apres} for cle in cles]
+    lignes = []
+    for cle in cles:
+        champ = champs.get(cle)
+        lignes.append({"champ": _libelle_champ(champ, cle),
+                       "avant": _valeur(ligne.avant.get(cle), champ), "apres": _valeur(ligne.apres.get(cle), champ),
+                       "a_avant": cle in ligne.avant, "a_apres": cle in ligne.apres})
+    return lignes
 
 
 class Audit(AccesMixin, TemplateView):

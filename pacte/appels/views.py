@@ -1,6 +1,7 @@
 """Pages of the shared calls-for-projects engine; each app mounts them with its dispositif (pacte/appels/urls.py)."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -12,6 +13,8 @@ from pacte.appels.enums import StatutCandidature
 from pacte.appels.forms import CommentaireForm, DecisionForm, NotesForm, PieceForm, TransitionForm, VersementForm
 from pacte.appels.regles import ErreurAppel
 from pacte.models_appels import AppelAProjets, Candidature
+
+PAR_PAGE = 50  # rows per page of the engine's and the apps' lists
 
 
 class DispositifMixin:
@@ -33,9 +36,11 @@ class AppelDetail(DispositifMixin, AccesMixin, TemplateView):
     def get_context_data(self, **kwargs):
         appel = get_object_or_404(AppelAProjets, pk=self.kwargs["pk"], dispositif=self.dispositif)
         candidatures = selectors.candidatures_visibles(self.request.user)
+        page_obj = Paginator(candidatures.filter(appel=appel).order_by("id"), PAR_PAGE).get_page(
+            self.request.GET.get("page"))
         return super().get_context_data(
             appel=appel, pipeline=selectors.pipeline(appel, candidatures),
-            candidatures=candidatures.filter(appel=appel).order_by("id"),
+            candidatures=page_obj.object_list, page_obj=page_obj, paginator=page_obj.paginator,
             consommation=self.consommation(appel), **kwargs)
 
     def consommation(self, appel):

@@ -293,7 +293,7 @@ def test_chronologie_de_la_campagne(membres, annee_2013, personas):
     etapes = selectors.campagne_chronologie(2013)
     calcul = annee_2013["calcul"].pk
     assert [etape.libelle for etape in etapes] == [
-        "Ajustement enregistré pour " + f"{annee_2013['oph'].siren} : 1500.00 €",
+        "Ajustement enregistré pour " + f"{annee_2013['oph'].siren} : 1\u00a0500,00\u00a0€",
         f"Calcul n° {calcul} lancé",
         f"Calcul n° {calcul} terminé",
         f"Calcul n° {calcul} approuvé (1/2)",

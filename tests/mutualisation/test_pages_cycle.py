@@ -1,6 +1,7 @@
 """Pages of the campaign's life (mutualisation/views_cycle.py): timeline and actions on the campaign page, the
 notices, the schedule and the bilan to download, the audit pages; each URL's access, role by role."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,9 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mutualisation import views_cycle
 from mutualisation.enums import StatutCampagne
-from mutualisation.models import Campagne
+from mutualisation.models import Bareme, Campagne
 from mutualisation.services.campagne import ajustement_enregistrer
+from pacte import formats
 from pacte.enums import Role, StatutTravail
 from pacte.models import Travail
 from pacte.services import travail_terminer
@@ -25,6 +28,7 @@ pytestmark = pytest.mark.django_db
 membres, annee_2013 = test_cycle.membres, test_cycle.annee_2013  # the fixtures: 2013 computed by the launcher
 
 ANNEE = 2013
+NBSP = "\u00a0"  # no-break space: French thousands separator and before « € »
 
 
 def _url(nom, **kwargs):
@@ -142,6 +146,42 @@ def test_deux_membres_approuvent_puis_notification_cloture_reouverture(client, m
     assert "Année rouverte : Erreur de saisie des loyers d&#x27;un organisme" in page
 
 
+def test_chronologie_montant_d_ajustement_en_francais(client, membres, annee_2013):
+    client.force_login(membres["a"])
+    page = client.get(_url("campagne")).content.decode()
+    siren = annee_2013["oph"].siren
+    assert f"Ajustement enregistré pour {siren} : 1{NBSP}500,00{NBSP}€" in page
+    assert "1500.00" not in page
+
+
+def test_message_de_notification_selon_l_etat_du_lot(client, membres, annee_2013):
+    _valider(membres, annee_2013["calcul"])
+    client.force_login(membres["a"])
+    reponse = client.post(_url("notifier"))  # the job waits for the worker (enqueued on commit)
+    assert Travail.objects.get(nature="avis_generer").statut == StatutTravail.EN_ATTENTE
+    assert any("suivez son avancement dans la barre de progression" in m for m in _messages(reponse))
+
+
+def test_message_de_notification_quand_le_lot_est_deja_termine(client, membres, annee_2013, monkeypatch, settings,
+                                                               tmp_path):
+    """An eager worker (CELERY_TASK_ALWAYS_EAGER) has finished the job before the message is written."""
+    settings.FICHIERS_DIR = tmp_path
+    _valider(membres, annee_2013["calcul"])
+    notifier = views_cycle.campagne_notifier
+
+    def notifier_et_generer(**kwargs):
+        campagne = notifier(**kwargs)
+        travail = Travail.objects.get(nature="avis_generer")
+        travail_terminer(travail, statut=StatutTravail.TERMINE, resultat=executeur(travail.nature)(travail))
+        return campagne
+
+    monkeypatch.setattr(views_cycle, "campagne_notifier", notifier_et_generer)
+    client.force_login(membres["a"])
+    messages = _messages(client.post(_url("notifier")))
+    assert any("les avis sont générés et prêts à télécharger" in m for m in messages), messages
+    assert not any("suivez son avancement" in m for m in messages)
+
+
 # --- Documents ------------------------------------------------------------------------------------------------------
 
 
@@ -210,10 +250,18 @@ def test_audit_avant_apres_et_nombre_de_requetes_constant(client, membres, annee
         autre = OrganismeFactory()
         _donnees(autre, ANNEE, f"X{numero}")
     _valider(membres, annee_2013["calcul"])
+    bareme = Bareme.objects.get(annee=ANNEE)
     apres = _requetes(client, url_campagne), _requetes(client, url_organisme)
     assert apres == avant
     page = client.get(url_campagne).content.decode()
     assert "membre-b" in page  # who approved (the services' audit context)
-    assert "calculee → validee" in page  # the campaign's status, before → after
+    assert "<strong>Statut</strong> : Calculée → Validée" in page  # the field's label, the choices' labels
+    assert "<strong>Calcul validé</strong> : non → oui" in page  # a boolean
+    assert "calculee" not in page and "calcul_id" not in page and "<strong>statut</strong>" not in page
+    assert "<strong>Lancé par</strong>" in page and "<strong>Empreinte des entrées</strong>" in page
+    assert f"<strong>Frais de gestion (€)</strong> : {formats.format_euros(bareme.frais_gestion)}" in page
+    assert re.search(r"<strong>Validé le</strong> : \d\d/\d\d/\d{4} \d\d:\d\d:\d\d</li>", page)  # a date
     page = client.get(url_organisme).content.decode()
     assert "Cas 4" in page and "Cas particulier examiné en commission" in page
+    assert f"<strong>Montant</strong> : 1{NBSP}500,00{NBSP}€" in page  # money in French
+    assert "<strong>Organisme</strong> : " in page and "organisme_id" not in page
