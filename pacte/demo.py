@@ -10,6 +10,7 @@ from pacte.services import organisme_enregistrer, utilisateur_creer
 COMPTES_DEMO = [
     ("ush", Role.EQUIPE_USH, "Équipe", "USH"),
     ("commission", Role.COMMISSION, "Membre", "Commission"),
+    ("commission-b", Role.COMMISSION, "Second membre", "Commission"),  # four-eyes: two members approve a run
     ("comite", Role.COMITE_SUIVI, "Membre", "Comité de suivi"),
     ("secretariat", Role.SECRETARIAT, "Secrétariat", "Comité"),
     ("referent-idf", Role.REFERENT_REGIONAL, "Référent", "Île-de-France"),
@@ -48,7 +49,8 @@ def comptes_demo_creer() -> list[dict]:
                       Role.ORGANISME: {"organisme": _organisme_demo()}}
         for identifiant, role, prenom, nom in COMPTES_DEMO:
             utilisateur_creer(username=identifiant, role=role, password=mot_de_passe_demo(identifiant),
-                              first_name=prenom, last_name=nom, **perimetres.get(role, {}))
+                              first_name=prenom, last_name=nom, email=f"{identifiant}@demo.pacte.invalid",
+                              **perimetres.get(role, {}))
             motdepasse = mot_de_passe_demo(identifiant)
             comptes.append({"identifiant": identifiant, "role": role.label, "mot_de_passe": motdepasse})
     return comptes

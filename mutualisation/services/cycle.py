@@ -29,7 +29,8 @@ class ActionRefusee(ErreurCampagne):
 
 def _exiger_permission(acting_user, permission: str, libelle: str) -> None:
     if acting_user is None or not acting_user.is_authenticated or not acting_user.has_perm(permission):
-        raise ActionRefusee(f"Vous n'avez pas le droit de {libelle}.")
+        raise ActionRefusee(f"Vous n'avez pas le droit d'{libelle}." if libelle[:1] in "aeiouéèh"
+                            else f"Vous n'avez pas le droit de {libelle}.")
 
 
 def _campagne_verrouillee(annee: int) -> Campagne:
