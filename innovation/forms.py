@@ -41,3 +41,16 @@ class EnveloppeForm(forms.Form):
                                widget=forms.NumberInput(attrs=DSFR_INPUT))
     montant = montant_field("Montant de l'enveloppe (€)")
     motif = forms.CharField(label="Fondement", required=False, widget=forms.TextInput(attrs=DSFR_INPUT))
+
+
+class ConditionsForm(forms.Form):
+    """The Comité d'orientation's financing terms; the ranges are checked by services.conditions_fixer."""
+
+    type_aide = forms.ChoiceField(label="Type d'aide", choices=TypeAide.choices,
+                                  widget=forms.Select(attrs=DSFR_SELECT))
+    taux_pourcent = forms.DecimalField(label="Taux du prêt bonifié (%)", required=False, localize=True,
+                                       help_text="De 0 à 10 %, deux décimales au plus ; vide pour une subvention.",
+                                       widget=forms.TextInput(attrs=DSFR_INPUT))
+    duree_annees = forms.IntegerField(label="Durée du prêt (années)", required=False,
+                                      help_text="De 1 à 30 ans ; vide pour une subvention.",
+                                      widget=forms.NumberInput(attrs=DSFR_INPUT))

@@ -107,6 +107,67 @@ def convention_enregistrer(*, acting_user, candidature: Candidature, reference: 
                                                       f"{signee_le:%d/%m/%Y}")
 
 
+# The Comité d'orientation rules on the financing terms while the file is under examination.
+STATUTS_EXAMEN = (StatutCandidature.RECEVABLE, StatutCandidature.INSTRUITE)
+TAUX_PRET_MAX = Decimal("10")  # in %
+DUREE_PRET_MAX_ANNEES = 30
+
+
+def _conditions(projet: ProjetInnovation) -> dict:
+    return {"type_aide": projet.type_aide,
+            "taux_pret": None if projet.taux_pret is None else str(projet.taux_pret),
+            "duree_pret_mois": projet.duree_pret_mois}
+
+
+def _refus_conditions(type_aide: str, taux_pourcent: Decimal | None, duree_annees: int | None) -> list[str]:
+    if type_aide not in TypeAide.values:
+        return ["Le type d'aide est une subvention ou un prêt bonifié."]
+    if type_aide == TypeAide.SUBVENTION:
+        if taux_pourcent is not None or duree_annees is not None:
+            return ["Une subvention n'a ni taux ni durée de prêt."]
+        return []
+    raisons = []
+    if taux_pourcent is None:
+        raisons.append("Un prêt bonifié précise son taux.")
+    elif not Decimal("0") <= taux_pourcent <= TAUX_PRET_MAX:
+        raisons.append(f"Le taux du prêt bonifié est compris entre 0 et {TAUX_PRET_MAX:.0f} %.")
+    elif taux_pourcent != taux_pourcent.quantize(Decimal("0.01")):
+        raisons.append("Le taux du prêt bonifié a au plus deux décimales.")
+    if duree_annees is None:
+        raisons.append("Un prêt bonifié précise sa durée.")
+    elif not 1 <= duree_annees <= DUREE_PRET_MAX_ANNEES:
+        raisons.append(f"La durée du prêt bonifié est comprise entre 1 et {DUREE_PRET_MAX_ANNEES} ans.")
+    return raisons
+
+
+def conditions_fixer(*, acting_user, candidature: Candidature, type_aide: str, taux_pourcent: Decimal | None = None,
+                     duree_annees: int | None = None) -> ProjetInnovation:
+    """The Comité d'orientation sets the aid's terms: a subvention, or a prêt bonifié at a rate (0–10 %, two
+    decimals) over a duration (1–30 years). The applicant's requested terms stand until then."""
+    if not (acting_user.has_perm(workflow.INSTRUIRE) and acting_user.has_perm("pacte.noter_candidature")):
+        raise ErreurAppel("Seul le Comité d'orientation fixe les conditions de financement.")
+    raisons = _refus_conditions(type_aide, taux_pourcent, duree_annees)
+    if raisons:
+        raise ErreurAppel(" ".join(raisons))
+    with transaction.atomic():
+        candidature = Candidature.objects.select_for_update().get(pk=candidature.pk)
+        if candidature.statut not in STATUTS_EXAMEN:
+            raise ErreurAppel("Les conditions de financement se fixent pendant l'examen du dossier (recevable ou "
+                              f"instruit), pas au statut « {candidature.get_statut_display()} ».")
+        projet = ProjetInnovation.objects.select_for_update().get(candidature=candidature)
+        avant = _conditions(projet)
+        projet.type_aide = type_aide
+        if type_aide == TypeAide.PRET_BONIFIE:
+            projet.taux_pret = taux_pourcent / 100
+            projet.duree_pret_mois = duree_annees * 12
+        else:
+            projet.taux_pret = projet.duree_pret_mois = None
+        projet.save(update_fields=["type_aide", "taux_pret", "duree_pret_mois"])
+        evenement_enregistrer(acting_user=acting_user, action="conditions_innovation_fixer",
+                              objet=candidature.numero, details={"avant": avant, "apres": _conditions(projet)})
+    return projet
+
+
 def enveloppe_fixer(*, acting_user, annee: int, montant: Decimal, motif: str = "") -> EnveloppeInnovation:
     """Set a year's envelope. It never goes below what is already granted on that year."""
     if not acting_user.has_perm(workflow.GERER):

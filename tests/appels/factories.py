@@ -150,5 +150,6 @@ def exemples_urls(cree) -> dict:
                                        ("logements_accompagnes", appel_accompagnes, candidature_accompagnee)):
         exemples.update({f"{espace}:{nom}": appel for nom in ("appel", "deposer", "export-csv", "export-xlsx")})
         exemples.update({f"{espace}:{nom}": candidature for nom in ("candidature", "lettre")})
+    exemples["innovation:conditions"] = candidature_innovation
     exemples.update({"appels-appel-detail": appel_innovation, "appels-candidature-detail": candidature_innovation})
     return exemples
