@@ -86,3 +86,11 @@ def url_sqlalchemy(base: dict) -> str:
         return f"sqla+postgresql+psycopg://{identite}@/{base['NAME']}?host={hote}"
     port = f":{base['PORT']}" if base["PORT"] else ""
     return f"sqla+postgresql+psycopg://{identite}@{hote}{port}/{base['NAME']}"
+
+
+def url_postgres(base: dict) -> str:
+    """The postgres:// URL of a Django DATABASES entry (the inverse of base_de_donnees), for child processes."""
+    identite = base["USER"] + (f":{base['PASSWORD']}" if base["PASSWORD"] else "")
+    if base["HOST"].startswith("/"):
+        return f"postgres://{identite}@/{base['NAME']}?host={base['HOST']}"
+    return f"postgres://{identite}@{base['HOST']}:{base['PORT'] or 5432}/{base['NAME']}"

@@ -48,11 +48,9 @@ def personas(roles):
 def _url_base_de_test() -> str:
     from django.db import connection
 
-    base = connection.settings_dict
-    identite = base["USER"] + (f":{base['PASSWORD']}" if base["PASSWORD"] else "")
-    if base["HOST"].startswith("/"):
-        return f"postgres://{identite}@/{base['NAME']}?host={base['HOST']}"
-    return f"postgres://{identite}@{base['HOST']}:{base['PORT'] or 5432}/{base['NAME']}"
+    from pacte.env import url_postgres
+
+    return url_postgres(connection.settings_dict)
 
 
 @pytest.fixture
@@ -79,3 +77,14 @@ def worker(transactional_db):
     processus.wait(timeout=30)
 
 
+
+
+@pytest.fixture
+def equipe(personas):
+    """A call for projects' people: its manager (USH team), two committee members and the applicant's user."""
+    return {
+        "gestionnaire": personas[Role.EQUIPE_USH],
+        "membre_1": personas[Role.COMITE_ORIENTATION],
+        "membre_2": UtilisateurFactory(username="membre-2", role=Role.COMITE_ORIENTATION),
+        "organisme": personas[Role.ORGANISME],
+    }

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from mutualisation.enums import StatutImport
@@ -24,6 +25,7 @@ from mutualisation.services.imports import (
     import_soumettre,
 )
 from pacte.enums import StatutTravail
+from pacte.env import url_postgres
 from pacte.models import Evenement, Organisme, Travail
 from tests.factories import CampagneFactory, OrganismeFactory, RegionFactory, siren_avec_cle
 
@@ -465,18 +467,8 @@ def test_commande_fichier_absent(db, tmp_path):
         call_command("importer", "prets", str(tmp_path / "absent.csv"))
 
 
-def _url_base_de_test() -> str:
-    from django.db import connection
-
-    base = connection.settings_dict
-    identite = base["USER"] + (f":{base['PASSWORD']}" if base["PASSWORD"] else "")
-    if base["HOST"].startswith("/"):
-        return f"postgres://{identite}@/{base['NAME']}?host={base['HOST']}"
-    return f"postgres://{identite}@{base['HOST']}:{base['PORT'] or 5432}/{base['NAME']}"
-
-
 def _manage_importer(*arguments, var: Path) -> subprocess.CompletedProcess:
-    environnement = {**os.environ, "DATABASE_URL": _url_base_de_test(), "PACTE_VAR_DIR": str(var)}
+    environnement = {**os.environ, "DATABASE_URL": url_postgres(connection.settings_dict), "PACTE_VAR_DIR": str(var)}
     return subprocess.run(
         [sys.executable, "manage.py", "importer", *arguments], cwd=django_settings.BASE_DIR, env=environnement,
         capture_output=True, text=True, timeout=120, check=False,
