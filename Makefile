@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
 
-.PHONY: install run test lint pytest bench clean
+.PHONY: install run test lint audit pytest bench clean
 
 install: $(STAMP)
 
@@ -24,10 +24,15 @@ pytest: install
 	bash scripts/paquets-systeme.sh
 	$(BIN)/python -m pytest
 
-test: lint pytest
+# Known vulnerabilities of the pinned set, with pip-audit (docs/securite.md, « Déploiement »).
+audit: install
+	$(BIN)/python scripts/audit_dependances.py
+
+test: lint audit pytest
 
 bench: install
-	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+	# --- Bancs (issue 8) : tous les bancs, un tableau, var/bench/resultats.csv et docs/bench-derniers-resultats.csv
+	$(BIN)/python bench/tout.py --docs
 
 clean:
 	rm -rf $(VENV) var

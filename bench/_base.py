@@ -14,11 +14,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pacte.settings")
 
 @contextlib.contextmanager
 def base_de_bench(nom: str = "pacte_bench"):
-    """Point Django at a fresh database `nom` (migrated), then drop it."""
+    """Point Django at a fresh database `nom` (migrated), then drop it. The process id is appended to the name, so
+    two runs at once (a test and a developer's `make bench`) never share a database."""
     import django
     import psycopg
     from django.conf import settings
 
+    nom = f"{nom}_{os.getpid()}"
     base = settings.DATABASES["default"]
     connexion = dict(host=base["HOST"], port=base["PORT"] or None, user=base["USER"], password=base["PASSWORD"] or None)
     with psycopg.connect(dbname="postgres", autocommit=True, **connexion) as admin:
@@ -37,6 +39,21 @@ def base_de_bench(nom: str = "pacte_bench"):
         connections.close_all()
         with psycopg.connect(dbname="postgres", autocommit=True, **connexion) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
+
+
+def base_existante(nom: str) -> None:
+    """Point Django at the existing database `nom` (a child process of a benchmark)."""
+    import django
+    from django.conf import settings
+
+    settings.DATABASES["default"]["NAME"] = nom
+    django.setup()
+
+
+def nom_de_la_base() -> str:
+    from django.db import connection
+
+    return connection.settings_dict["NAME"]
 
 
 def memoire_max_mo() -> float:

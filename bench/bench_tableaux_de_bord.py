@@ -1,28 +1,37 @@
-"""Latency of the follow-up dashboards under concurrent load, against a trivial page of the same server.
+"""Latency of the dashboards under concurrent load (wrk), against a trivial page of the same server.
 
 A scratch database gets the referentials and the demo data (``generer_demo``; when it carries no agréments yet,
 agréments, réhabilitations and objectifs calibrated on the published 2013–2015 national figures are written here),
-and a mutualisation run for the year. gunicorn (from the venv) then serves the application on a free port, and
-20 threads — each a signed-in committee member — request the pages with ``http.client``.
+and a mutualisation run for the year; in ``rapide`` mode, a small generated set instead. gunicorn (from the venv,
+4 workers, bench/reglages_banc.py: no API throttle) then serves the application on a free port, and wrk
+(bench/wrk_mesures.lua: session cookie, p50/p95/p99, non-2xx count) loads each page for 60 s at 20 then 100 concurrent
+connections, in 3 rounds of 20 s where the pages take turns (1 s and one round in ``rapide`` mode).
 
-Goal: national dashboard p95 within 3× the trivial page (``/sante/``) at 20 concurrent users.
-Usage: .venv/bin/python bench/bench_tableaux_de_bord.py [--requetes 1200] [--utilisateurs 20] [--workers 4] [--tours 3]
+Goals: every page's p95 within 3× the trivial page's (``/sante/``) at 20 connections; no error at 100.
+Usage: .venv/bin/python bench/bench_tableaux_de_bord.py [--duree 60] [--connexions 20,100] [--workers 4] [--rapide]
 """
+
 
 import argparse
 import http.client
+import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
-from _base import RACINE, base_de_bench, tableau
+from _base import RACINE, base_de_bench
+from _table import afficher, ligne
 
-ANNEE = 2014
+BANC = "tableaux de bord"
+ANNEE, ANNEE_RAPIDE = 2014, 2013
+SCRIPT_WRK = RACINE / "bench" / "wrk_mesures.lua"
+TRIVIALE = "page triviale /sante/"
+TOURS = 3  # rounds per level in full mode (mesurer)
 # Published figures: new social rental dwellings financed in metropolitan France outside ANRU, and 2014 by region
 # where known (issue 5); the other regions are weighted by their usual share.
 NATIONAL = {2013: 117_065, 2014: 106_414, 2015: 108_921}
@@ -36,13 +45,29 @@ NATURES = ["NEUF"] * 5 + ["VEFA"] * 3 + ["ACQUISITION_AMELIORATION"] * 2
 ETIQUETTES = "ABCDEFG"
 
 
-def _pages() -> list[tuple[str, str]]:
-    return [("page triviale /sante/", "/sante/"), ("tableau national", f"/suivi/national/?annee={ANNEE}"),
-            ("région Île-de-France", f"/suivi/regions/11/?annee={ANNEE}"),
-            ("département 75", f"/suivi/departements/75/?annee={ANNEE}")]
+def _pages(annee: int) -> list[tuple[str, str]]:
+    return [(TRIVIALE, "/sante/"), ("tableau de bord national", f"/suivi/national/?annee={annee}"),
+            ("région Île-de-France", f"/suivi/regions/11/?annee={annee}"),
+            ("résultats de la mutualisation", f"/mutualisation/{annee}/resultats/"),
+            ("API : liste des résultats", f"/api/v1/mutualisation/campagnes/{annee}/resultats/")]
 
 
 # --- Data ------------------------------------------------------------------------------------------------------------
+
+
+def peupler_rapide(alea: random.Random) -> dict:
+    """A small set (60 organisms, 5 000 loans, a hundredth of the agréments): proves the bench runs, fast."""
+    from bench_calcul import peupler as peupler_mutualisation
+    from django.core.management import call_command
+
+    from pacte.services import roles_synchroniser
+
+    call_command("charger_referentiels", verbosity=0)
+    roles_synchroniser()
+    peupler_mutualisation(0.1)
+    _suivi_calibre(alea, facteur=0.01)
+    _calcul(ANNEE_RAPIDE)
+    return {"origine": "jeu réduit du mode rapide", "duree_demo": 0.0}
 
 
 def peupler(alea: random.Random) -> dict:
@@ -64,7 +89,7 @@ def peupler(alea: random.Random) -> dict:
     return {"origine": origine, "duree_demo": duree_demo}
 
 
-def _suivi_calibre(alea: random.Random) -> None:
+def _suivi_calibre(alea: random.Random, facteur: float = 1.0) -> None:
     """Agréments, réhabilitations and targets for 2013–2015 at the published national volumes."""
     from mutualisation.models import ImportFichier
     from pacte.enums import FAMILLES_HLM
@@ -88,7 +113,7 @@ def _suivi_calibre(alea: random.Random) -> None:
         objectifs.append(Objectif(annee=annee, region=None, objectif_production=120_000,
                                   objectif_rehabilitation=100_000, import_source=sources["objectifs"]))
         for region, poids in POIDS_REGIONS.items():
-            volume = national * poids // total_poids
+            volume = round(national * poids // total_poids * facteur)
             cible = round(120_000 * poids / total_poids * alea.uniform(0.85, 1.35))
             objectifs.append(Objectif(annee=annee, region_id=region, objectif_production=cible,
                                       objectif_rehabilitation=round(100_000 * poids / total_poids),
@@ -97,7 +122,8 @@ def _suivi_calibre(alea: random.Random) -> None:
             agrements += _agrements(alea, annee, region, departements[region], candidats, volume,
                                     sources["agrements"])
             rehabilitations += _rehabilitations(alea, annee, region, departements[region], candidats,
-                                                round(100_000 * poids / total_poids * alea.uniform(0.7, 1.1)),
+                                                round(100_000 * poids / total_poids * alea.uniform(0.7, 1.1)
+                                                      * facteur),
                                                 sources["rehabilitations"])
     Agrement.objects.bulk_create(agrements, batch_size=5000)
     Rehabilitation.objects.bulk_create(rehabilitations, batch_size=5000)
@@ -191,7 +217,10 @@ def url_de_la_base() -> str:
 
 
 def demarrer_gunicorn(port: int, workers: int) -> subprocess.Popen:
-    environnement = {**os.environ, "DATABASE_URL": url_de_la_base(), "CONN_MAX_AGE": "60", "DEBUG": "false"}
+    # bench/reglages_banc.py: the application's settings without the API's per-user quota (one user loads the API).
+    chemins = os.pathsep.join(filter(None, [str(RACINE / "bench"), os.environ.get("PYTHONPATH", "")]))
+    environnement = {**os.environ, "DATABASE_URL": url_de_la_base(), "CONN_MAX_AGE": "60", "DEBUG": "false",
+                     "DJANGO_SETTINGS_MODULE": "reglages_banc", "PYTHONPATH": chemins}
     processus = subprocess.Popen(  # noqa: S603
         [str(RACINE / ".venv" / "bin" / "gunicorn"), "pacte.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning"],
@@ -219,74 +248,105 @@ def requete(port: int, chemin: str, cookie: str) -> tuple[int, float]:
         connexion.close()
 
 
-def latences(port: int, chemin: str, cookie: str, utilisateurs: int, nombre: int) -> tuple[list[float], float]:
-    """``nombre`` requests by ``utilisateurs`` threads: each latency, and the wall time of the whole."""
-    debut = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=utilisateurs) as pool:
-        resultats = list(pool.map(lambda _: requete(port, chemin, cookie), range(nombre)))
-    duree = time.perf_counter() - debut
-    statuts = {s for s, _ in resultats}
-    if statuts != {200}:
-        raise RuntimeError(f"{chemin} : statuts {sorted(statuts)}")
-    return [d for _, d in resultats], duree
+def wrk(port: int, chemin: str, cookie: str, connexions: int, duree: int) -> dict:
+    """One wrk run: p50/p95/p99 in ms, requests, non-2xx answers and socket errors, as the Lua script prints."""
+    commande = [shutil.which("wrk") or "wrk", "-t", str(min(2, connexions)), "-c", str(connexions), "-d", f"{duree}s",
+                "--timeout", "30s", "-s", str(SCRIPT_WRK), "-H", f"Cookie: {cookie}", "-H", "Host: localhost",
+                f"http://127.0.0.1:{port}{chemin}"]
+    sortie = subprocess.run(commande, capture_output=True, text=True, check=True)  # noqa: S603
+    resultat = json.loads(next(t for t in sortie.stdout.splitlines() if t.startswith("{")))
+    repondu = resultat["requetes"] > 0  # no answer within the run: no latency to speak of, and a failure
+    return {**{p: resultat[p] / 1000 if repondu else None for p in ("p50", "p95", "p99")},
+            "requetes": resultat["requetes"],
+            "erreurs": resultat["non2xx"] + resultat["erreurs_socket"],
+            "debit": resultat["requetes"] / (resultat["duree_us"] / 1e6), "duree_s": resultat["duree_us"] / 1e6}
 
 
-def mesurer(port: int, cookie: str, utilisateurs: int, nombre: int, tours: int) -> list[tuple[str, dict]]:
-    """Each page alone first (one user), then under load in ``tours`` rounds, the pages taking turns, so that a
-    machine busy with something else weighs on every page alike."""
-    pages = _pages()
-    seul, premiere = {}, {}
+def mesurer(port: int, cookie: str, pages: list[tuple[str, str]], niveaux: list[int], duree: int,
+            tours: int = 1) -> dict:
+    """Each page warmed (every worker has loaded its code and filled its caches), then loaded at each level for
+    ``duree`` seconds split in ``tours`` rounds, the pages taking turns in each round: the load others put on a
+    shared machine then weighs on the anchor and on every page alike, instead of on whichever ran at a busy time."""
     for _, chemin in pages:
-        premiere[chemin] = requete(port, chemin, cookie)[1] * 1000  # computed: the cache is empty
-        for _ in range(utilisateurs):  # warm-up: every worker has loaded its code, opened its connection, cached
-            requete(port, chemin, cookie)
-        seul[chemin] = statistics.median(requete(port, chemin, cookie)[1] for _ in range(30)) * 1000
-    charges = {chemin: ([], 0.0) for _, chemin in pages}
-    for _ in range(tours):
-        for _, chemin in pages:
-            mesures, duree = latences(port, chemin, cookie, utilisateurs, nombre // tours)
-            charges[chemin] = (charges[chemin][0] + mesures, charges[chemin][1] + duree)
-    resultat = []
-    for nom, chemin in pages:
-        mesures, duree = charges[chemin]
-        mesures.sort()
-        resultat.append((nom, {"premiere": premiere[chemin], "seul": seul[chemin],
-                               "p50": statistics.median(mesures) * 1000,
-                               "p95": mesures[int(0.95 * len(mesures)) - 1] * 1000, "debit": len(mesures) / duree}))
-    return resultat
+        statut = requete(port, chemin, cookie)[0]
+        if statut != 200:
+            raise RuntimeError(f"{chemin} : statut {statut} avant la charge")
+        if duree > 5:
+            wrk(port, chemin, cookie, 4, 2)
+    par_tour: dict[tuple[str, int], list[dict]] = {}
+    for n in niveaux:
+        for _ in range(tours):
+            for nom, chemin in pages:
+                par_tour.setdefault((nom, n), []).append(wrk(port, chemin, cookie, n, max(1, duree // tours)))
+    return {cle: cumul_des_tours(liste) for cle, liste in par_tour.items()}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requetes", type=int, default=1200, help="requêtes par page")
-    parser.add_argument("--utilisateurs", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--tours", type=int, default=3, help="tours de mesure, les pages à tour de rôle")
-    options = parser.parse_args()
+def cumul_des_tours(tours: list[dict]) -> dict:
+    """One page at one level over its rounds: the median of each round's percentiles, the sums of requests, errors
+    and durations."""
+    repondus = [t for t in tours if t["requetes"]]
+    requetes, duree = sum(t["requetes"] for t in tours), sum(t["duree_s"] for t in tours)
+    return {**{p: statistics.median(t[p] for t in repondus) if repondus else None for p in ("p50", "p95", "p99")},
+            "requetes": requetes, "erreurs": sum(t["erreurs"] for t in tours), "debit": requetes / duree,
+            "duree_s": duree}
+
+
+def rangees(mesures_: dict, pages: list[tuple[str, str]], niveaux: list[int], duree: int,
+            tours: int = 1) -> list[dict]:
+    lignes = []
+    for n in niveaux:
+        ancre = mesures_[(TRIVIALE, n)]["p95"]
+        for nom, _ in pages:
+            m = mesures_[(nom, n)]
+            charge = f"{n} connexions, {duree} s" + (f" en {tours} tours" if tours > 1 else "")
+            premiere = n == niveaux[0]
+            juge = premiere and nom != TRIVIALE
+            details = f"p50 {m['p50']:.0f} ms, p99 {m['p99']:.0f} ms, " if m["requetes"] else "aucune réponse, "
+            if m["requetes"] and tours > 1:
+                details = "médianes des tours : " + details
+            lignes.append(ligne(BANC, f"{nom} : p95 ({charge} ; {details}{m['debit']:.0f} req/s)", m["p95"], "ms",
+                                ancre=f"p95 de {TRIVIALE}", valeur_ancre=ancre,
+                                objectif="≤ 3 × l'ancre" if juge else "",
+                                atteint=(m["p95"] is not None and ancre is not None and m["p95"] <= 3 * ancre)
+                                if juge else None))
+            lignes.append(ligne(BANC, f"{nom} : erreurs (réponses non 2xx et sockets, {charge})", m["erreurs"],
+                                "réponses", objectif="0" if n == niveaux[-1] else "",
+                                atteint=m["erreurs"] == 0 if n == niveaux[-1] else None))
+    return lignes
+
+
+def mesures(rapide: bool = False, duree: int | None = None, niveaux: list[int] | None = None,
+            workers: int = 4) -> list[dict]:
+    duree, niveaux = duree or (1 if rapide else 60), niveaux or [20, 100]
+    tours = 1 if rapide else TOURS
+    annee = ANNEE_RAPIDE if rapide else ANNEE
+    pages = _pages(annee)
     with base_de_bench("pacte_bench_tableaux"):
-        donnees = peupler(random.Random(2013))
-        print(f"Données : {donnees['origine']} ({donnees['duree_demo']:.0f} s) — "
-              + ", ".join(f"{v:,} {k}".replace(",", " ") for k, v in volumes().items()))
+        (peupler_rapide if rapide else peupler)(random.Random(2013))
         cookie = cookie_de_session()
         from django.db import connections
 
         connections.close_all()
         port = port_libre()
-        serveur = demarrer_gunicorn(port, options.workers)
+        serveur = demarrer_gunicorn(port, workers)
         try:
-            mesures = mesurer(port, cookie, options.utilisateurs, options.requetes, options.tours)
+            resultats = mesurer(port, cookie, pages, niveaux, duree, tours)
         finally:
             serveur.terminate()
             serveur.wait(timeout=30)
-    reference = mesures[0][1]["p95"]
-    print(tableau(f"Latence sous charge : {options.utilisateurs} utilisateurs simultanés, {options.requetes} requêtes "
-                  f"par page, gunicorn {options.workers} workers",
-                  ["page", "1re requête ms", "seul p50 ms", "p50 ms", "p95 ms", "requêtes/s", "p95 / page triviale"],
-                  [[nom, f"{m['premiere']:.0f}", f"{m['seul']:.1f}", f"{m['p50']:.1f}", f"{m['p95']:.1f}",
-                    f"{m['debit']:.0f}", f"×{m['p95'] / reference:.1f}"] for nom, m in mesures]))
-    rapport = mesures[1][1]["p95"] / reference
-    print(f"\nObjectif : p95 du tableau national ≤ 3 × celui de la page triviale — obtenu ×{rapport:.1f} "
-          f"({'atteint' if rapport <= 3 else 'NON atteint'}).")
+    return rangees(resultats, pages, niveaux, duree, tours)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duree", type=int, help="secondes par page et par niveau (défaut 60, 1 en rapide)")
+    parser.add_argument("--connexions", default="20,100")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rapide", action="store_true")
+    options = parser.parse_args()
+    niveaux = [int(n) for n in options.connexions.split(",")]
+    print(afficher(mesures(options.rapide, options.duree, niveaux, options.workers),
+                   f"Tableaux de bord sous charge (wrk, gunicorn {options.workers} workers)"))
     return 0
 
 

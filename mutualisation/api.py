@@ -4,6 +4,7 @@ Thin adapters over mutualisation.selectors and mutualisation.services, like the 
 permissions of its reads in ``permissions_requises``; writes declare theirs per action.
 """
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -89,7 +90,7 @@ class BaremeViewSet(PermissionsParAction, mixins.ListModelMixin, mixins.Retrieve
 
 class CalculSerializer(serializers.ModelSerializer):
     annee = serializers.IntegerField(source="campagne.annee", read_only=True)
-    lance_par = serializers.CharField(source="lance_par.username", read_only=True, default=None)
+    lance_par = serializers.CharField(source="lance_par.username", read_only=True, default=None, allow_null=True)
     url_etat = serializers.SerializerMethodField()
 
     class Meta:
@@ -195,10 +196,22 @@ class ResultatViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     permissions_requises = ("mutualisation.voir_resultats",)
     serializer_class = ResultatSerializer
 
+    # --- Cache (docs/performances.md, « Tableaux de bord sous charge »): a page of results is serialized once per
+    # run, scope and address, like the results page (mutualisation.views.Resultats).
+    def list(self, request, *args, **kwargs):
+        self.calcul = selectors.dernier_calcul(_annee(self))
+        cle = selectors.cle_de_cache_des_resultats(request.user, self.calcul, request.build_absolute_uri())
+        donnees = cache.get(cle)
+        if donnees is None:
+            donnees = super().list(request, *args, **kwargs).data
+            cache.set(cle, donnees, selectors.DUREE_CACHE_RESULTATS)
+        return Response(donnees)
+    # --- fin du bloc Cache
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ResultatOrganisme.objects.none()
-        calcul = selectors.dernier_calcul(_annee(self))
+        calcul = self.calcul if hasattr(self, "calcul") else selectors.dernier_calcul(_annee(self))
         if calcul is None:
             return ResultatOrganisme.objects.none()
         parametres = self.request.query_params
@@ -238,7 +251,7 @@ class AvisViewSet(viewsets.GenericViewSet):
 
 
 class ImportFichierSerializer(serializers.ModelSerializer):
-    cree_par = serializers.CharField(source="cree_par.username", read_only=True, default=None)
+    cree_par = serializers.CharField(source="cree_par.username", read_only=True, default=None, allow_null=True)
     etat = serializers.SerializerMethodField(help_text="Avancement (worker) : statut, avancement 0–100, total")
 
     class Meta:
@@ -309,3 +322,18 @@ router.register("calculs", CalculViewSet, basename="mutualisation-calcul")
 router.register("imports", ImportViewSet, basename="mutualisation-import")
 router.register(r"campagnes/(?P<annee>[0-9]{4})/resultats", ResultatViewSet, basename="mutualisation-resultat")
 router.register(r"campagnes/(?P<annee>[0-9]{4})/organismes", AvisViewSet, basename="mutualisation-avis")
+
+# The campaign's life, the audit trail and the simulations (mutualisation/api_cycle.py)
+from mutualisation.api_cycle import (  # noqa: E402 - registered after the core routes, as in urls.py
+    AuditCampagneViewSet,
+    AuditOrganismeViewSet,
+    CampagneViewSet,
+    SimulationViewSet,
+)
+
+router.register("campagnes", CampagneViewSet, basename="mutualisation-campagne")
+router.register(r"campagnes/(?P<annee>[0-9]{4})/audit", AuditCampagneViewSet, basename="mutualisation-audit-campagne")
+router.register(r"campagnes/(?P<annee>[0-9]{4})/simulations", SimulationViewSet,
+                basename="mutualisation-simulation")
+router.register(r"audit/organismes/(?P<siren>[0-9]{9})", AuditOrganismeViewSet,
+                basename="mutualisation-audit-organisme")

@@ -1,9 +1,17 @@
-"""From the database to the plain values of mutualisation.calculs (one query per table, no ORM objects)."""
+"""From the database to the plain values of mutualisation.calculs (one query per table, no ORM objects).
 
-from dataclasses import fields
+A run never brings the loans into Python: PostgreSQL aggregates them per concerned organism (exact numeric and
+integer arithmetic, the same aggregates as ``calculs.agreger_prets``), checks them, digests them for the inputs'
+fingerprint, and writes their detail into the explanations itself (docs/performances.md, « Calcul »)."""
+
+from dataclasses import dataclass, fields
+from datetime import date
 from decimal import Decimal
 
+from django.db import connection
+
 from mutualisation import calculs
+from mutualisation.calculs.donnees import PRODUITS_PLAI, PRODUITS_PLUS, ZONES_1, ZONES_2_3
 from mutualisation.models import Ajustement, Bareme, BaseAnnuelle, Pret, Restructuration
 from pacte.models import Organisme
 
@@ -46,7 +54,7 @@ def prets_entree() -> list[calculs.PretEntree]:
         for numero, operation, siren, produit, signature, montant, logements, zone in Pret.objects.values_list(
             "numero_pret", "numero_operation", "organisme_id", "produit", "date_signature", "montant",
             "nb_logements", "zone",
-        ).order_by()
+        ).order_by().iterator(chunk_size=20_000)  # streamed: never the rows and the entries in memory at once
     ]
 
 
@@ -64,3 +72,165 @@ def ajustements_entree(annee: int) -> list[calculs.AjustementEntree]:
         calculs.AjustementEntree(*ligne)
         for ligne in Ajustement.objects.filter(campagne__annee=annee).values_list("organisme_id", "montant", "motif")
     ]
+
+
+# --- The loans, in SQL ----------------------------------------------------------------------------
+
+TABLE_PRETS = Pret._meta.db_table
+ANNEE = "date_signature >= %(debut)s AND date_signature < %(fin)s"
+
+AGREGATS_SQL = f"""
+SELECT siren, sum(zone_1)::bigint, sum(zone_2_3)::bigint, sum(rehabilitation), sum(prets)::bigint,
+       bool_or(zone_invalide)
+FROM (
+    SELECT siren,
+           CASE WHEN zone = ANY(%(zones_1)s) THEN logements ELSE 0 END AS zone_1,
+           CASE WHEN zone = ANY(%(zones_2_3)s) THEN logements ELSE 0 END AS zone_2_3,
+           0::numeric AS rehabilitation, prets, NOT zone = ANY(%(zones)s) AS zone_invalide
+    FROM (
+        SELECT siren, zone, count(*) AS prets,
+               coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plus)s)), 0)
+               + coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plai)s)), 0) AS logements
+        FROM {TABLE_PRETS}
+        WHERE {ANNEE} AND siren = ANY(%(concernes)s) AND produit = ANY(%(production)s)
+        GROUP BY siren, numero_operation, CASE WHEN numero_operation = '' THEN numero_pret END, zone
+    ) operations
+    UNION ALL
+    SELECT siren, 0, 0, sum(montant), count(*), false
+    FROM {TABLE_PRETS}
+    WHERE {ANNEE} AND siren = ANY(%(concernes)s) AND produit = ANY(%(rehabilitation)s)
+    GROUP BY siren
+) par_operation
+GROUP BY siren
+"""  # noqa: S608 - module constants and table names, no user input
+
+SANS_ZONE_SQL = f"""
+SELECT numero_pret FROM {TABLE_PRETS}
+WHERE {ANNEE} AND siren = ANY(%(concernes)s) AND produit = ANY(%(production)s) AND NOT zone = ANY(%(zones)s)
+ORDER BY numero_pret COLLATE "C"
+"""  # noqa: S608 - module constants and table names, no user input
+
+# Same rule as calculs.operations_incoherentes; min <> max rather than count(DISTINCT) lets PostgreSQL hash.
+INCOHERENTES_SQL = f"""
+SELECT numero_operation FROM {TABLE_PRETS} WHERE numero_operation <> ''
+GROUP BY numero_operation
+HAVING min(siren) <> max(siren) OR min(nullif(zone, '')) <> max(nullif(zone, ''))
+ORDER BY numero_operation COLLATE "C"
+"""  # noqa: S608 - module constants and table names, no user input
+
+# An order-independent digest of every loan (a multiset hash): XOR of each row's 64-bit hash (the loan number is
+# the primary key, so no two rows cancel out), with the count. PostgreSQL's hash functions are stable across
+# versions (hash partitioning relies on it); a numeric hashes by value (1.0 = 1.00, as in calculs.empreinte_entrees).
+RESUME_SQL = f"""
+SELECT count(*), coalesce(bit_xor(hash_record_extended(ROW(numero_pret, numero_operation, siren, produit,
+                                                           date_signature, montant, nb_logements, zone), 2013)), 0)
+FROM {TABLE_PRETS}
+"""  # noqa: S608 - module constants and table names, no user input
+
+
+@dataclass(frozen=True)
+class PretsDeLaBase:
+    """The loans as a run uses them: per concerned organism, its aggregates; for the whole extract, a count of the
+    loans out of scope and a digest for the inputs' fingerprint."""
+
+    agreges: tuple[calculs.PretsAgreges, ...]
+    nb_prets: int
+    nb_retenus: int
+    resume: str
+
+    @property
+    def nb_hors_champ(self) -> int:
+        return self.nb_prets - self.nb_retenus
+
+
+def _parametres(annee: int, **autres) -> dict:
+    return {"debut": date(annee, 1, 1), "fin": date(annee + 1, 1, 1), "zones_1": sorted(ZONES_1),
+            "zones_2_3": sorted(ZONES_2_3), "zones": sorted(ZONES_1 | ZONES_2_3), "plus": sorted(PRODUITS_PLUS),
+            "plai": sorted(PRODUITS_PLAI), "production": sorted(calculs.PRODUITS_PRODUCTION),
+            "rehabilitation": sorted(calculs.PRODUITS_REHABILITATION), **autres}
+
+
+def prets_agreges(annee: int, concernes: list[str]) -> PretsDeLaBase:
+    """The loans of the year's concerned organisms aggregated in PostgreSQL; refuses, with the calculation's own
+    messages, incoherent operations and PLUS/PLAI loans without a valid zone."""
+    parametres = _parametres(annee, concernes=concernes)
+    with connection.cursor() as curseur:
+        curseur.execute(INCOHERENTES_SQL)
+        incoherentes = [numero for (numero,) in curseur.fetchall()]
+        calculs.refuser_prets(incoherentes, [])
+        curseur.execute(AGREGATS_SQL, parametres)
+        lignes = curseur.fetchall()
+        if any(ligne[5] for ligne in lignes):
+            curseur.execute(SANS_ZONE_SQL, parametres)
+            calculs.refuser_prets([], [numero for (numero,) in curseur.fetchall()])
+        curseur.execute(RESUME_SQL)
+        nombre, empreinte = curseur.fetchone()
+    agreges = tuple(
+        calculs.PretsAgreges(siren, zone_1, zone_2_3, rehabilitation.quantize(Decimal("0.01")))
+        for siren, zone_1, zone_2_3, rehabilitation, _, _ in lignes
+    )
+    return PretsDeLaBase(agreges, nombre, sum(ligne[4] for ligne in lignes), f"{nombre}|{empreinte}")
+
+
+# --- The loans' detail in the explanations, written by PostgreSQL ---------------------------------
+
+_PRET_CHAMPS = """'numero_pret', numero_pret, 'numero_operation', numero_operation, 'produit', produit,
+    'date_signature', to_char(date_signature, 'YYYY-MM-DD'), 'montant', montant::text, 'nb_logements', nb_logements,
+    'zone', zone"""
+_PRET_JSON = f"json_build_object({_PRET_CHAMPS})"
+_UNITAIRE = "CASE WHEN zone = ANY(%(zones_1)s) THEN %(unitaire_1)s ELSE %(unitaire_2_3)s END"
+
+# mutualisation.serialisation.explication_json, field for field, in the order of calculs (COLLATE "C" = Python's
+# order of str): operations by (number, first loan), loans by number, out-of-scope loans before the declarations.
+EXPLICATIONS_SQL = f"""
+INSERT INTO {{cible}} ({{colonnes}}, explication)
+SELECT {{colonnes_t}}, t.explication || jsonb_build_object(
+    'operations_production', coalesce(o.liste::jsonb, '[]'::jsonb),
+    'prets_rehabilitation', coalesce(r.liste::jsonb, '[]'::jsonb),
+    'hors_champ', coalesce(h.liste::jsonb, '[]'::jsonb) || (t.explication -> 'hors_champ'))
+FROM {{source}} t
+LEFT JOIN (
+    SELECT siren, json_agg(json_build_object(
+        'numero_operation', numero_operation, 'zone', zone, 'logements_plus', plus, 'logements_plai', plai,
+        'montant_unitaire', {_UNITAIRE},
+        'aide', ((plus + plai) * ({_UNITAIRE})::numeric)::numeric(15, 2)::text,
+        'prets', prets) ORDER BY numero_operation COLLATE "C", premier COLLATE "C") AS liste
+    FROM (
+        SELECT siren, numero_operation, zone, min(numero_pret COLLATE "C") AS premier,
+               coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plus)s)), 0) AS plus,
+               coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plai)s)), 0) AS plai,
+               json_agg({_PRET_JSON} ORDER BY numero_pret COLLATE "C") AS prets
+        FROM {TABLE_PRETS}
+        WHERE {ANNEE} AND produit = ANY(%(production)s) AND siren IN (SELECT organisme_id FROM {{source}})
+        GROUP BY siren, numero_operation, CASE WHEN numero_operation = '' THEN numero_pret END, zone
+    ) operations
+    GROUP BY siren
+) o ON o.siren = t.organisme_id
+LEFT JOIN (
+    SELECT siren, json_agg({_PRET_JSON} ORDER BY numero_pret COLLATE "C") AS liste
+    FROM {TABLE_PRETS}
+    WHERE {ANNEE} AND produit = ANY(%(rehabilitation)s) AND siren IN (SELECT organisme_id FROM {{source}})
+    GROUP BY siren
+) r ON r.siren = t.organisme_id
+LEFT JOIN (
+    SELECT siren, json_agg(json_build_object('siren', siren, 'motif', motif, 'libelle', libelle, 'type', 'pret',
+                                             {_PRET_CHAMPS}) ORDER BY numero_pret COLLATE "C") AS liste
+    FROM (SELECT *, CASE WHEN {ANNEE} THEN 'PRODUIT_NON_ELIGIBLE' ELSE 'AUTRE_ANNEE' END AS motif
+          FROM {TABLE_PRETS}
+          WHERE NOT ({ANNEE} AND produit = ANY(%(aides)s)) AND siren IN (SELECT organisme_id FROM {{source}})) p
+    JOIN (VALUES ('AUTRE_ANNEE', %(autre_annee)s), ('PRODUIT_NON_ELIGIBLE', %(non_eligible)s)) AS m (code, libelle)
+      ON m.code = p.motif
+    GROUP BY siren
+) h ON h.siren = t.organisme_id
+"""  # noqa: S608 - module constants and table names, no user input
+
+
+def explications_ecrire(curseur, *, source: str, cible: str, colonnes: list[str], bareme: calculs.Bareme) -> None:
+    """Copy the run's result lines from ``source`` (their explanations without loans) into ``cible``, each
+    explanation completed with its organism's loans as calculs.Explication lists them."""
+    requete = EXPLICATIONS_SQL.format(cible=cible, source=source, colonnes=", ".join(colonnes),
+                                      colonnes_t=", ".join(f"t.{c}" for c in colonnes))
+    curseur.execute(requete, _parametres(
+        bareme.annee, unitaire_1=str(bareme.montant_zone_1), unitaire_2_3=str(bareme.montant_zone_2_3),
+        aides=sorted(calculs.PRODUITS_AIDES), autre_annee=calculs.MOTIFS_HORS_CHAMP["AUTRE_ANNEE"],
+        non_eligible=calculs.MOTIFS_HORS_CHAMP["PRODUIT_NON_ELIGIBLE"]))

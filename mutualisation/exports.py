@@ -35,15 +35,27 @@ def export_csv(calcul: Calcul) -> bytes:
     ecrivain.writerow(COLONNES)
     for r in _lignes(calcul):
         ecrivain.writerow([
-            r.organisme_id, r.organisme.raison_sociale, "oui" if r.exonere else "non",
+            r.organisme_id, neutraliser(r.organisme.raison_sociale), "oui" if r.exonere else "non",
             *(f"{getattr(r, nom):.2f}" for nom in MONTANTS), r.sens,
         ])
     return sortie.getvalue().encode("utf-8")
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP « CSV injection »), full-width forms included; a name
+# cannot be trusted to start with a letter: organism names come from imported files (docs/fichiers-hostiles.md).
+DECLENCHEURS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
 def neutraliser(texte: str) -> str:
-    """A text cell that a spreadsheet would read as a formula is prefixed with an apostrophe (CSV/formula injection)."""
-    return f"'{texte}" if texte[:1] in ("=", "+", "-", "@", "\t", "\r") else texte
+    """A text cell that a spreadsheet would read as a formula is prefixed with an apostrophe (CSV/formula injection):
+    in a CSV the spreadsheet then shows it as text, in an XLSX openpyxl writes it as a string, never a formula.
+    Leading spaces do not hide a trigger (« =1+1 » preceded by spaces). A lone carriage return becomes a line feed:
+    the CSV writers end lines with \\n and would leave it unquoted, and a spreadsheet would start a new row there."""
+    if "\r" in texte:
+        texte = texte.replace("\r\n", "\n").replace("\r", "\n")
+    if texte[:1] in DECLENCHEURS or texte.lstrip(" \u00a0")[:1] in DECLENCHEURS:
+        return f"'{texte}"
+    return texte
 
 
 def export_xlsx(calcul: Calcul) -> bytes:

@@ -30,7 +30,8 @@ def export_csv(comparaison: Comparaison) -> bytes:
     ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\n")
     ecrivain.writerow(COLONNES_CSV)
     for ligne in comparaison.lignes:
-        ecrivain.writerow([ligne.siren, ligne.raison_sociale, ligne.region_code, "oui" if ligne.exonere else "non",
+        ecrivain.writerow([ligne.siren, neutraliser(ligne.raison_sociale), ligne.region_code,
+                           "oui" if ligne.exonere else "non",
                            *(f"{montant:.2f}" for montant in _montants(ligne))])
     return sortie.getvalue().encode("utf-8")
 

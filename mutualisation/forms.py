@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from mutualisation.enums import TypeImport
 from mutualisation.models import Bareme
+from pacte.televersement import message_trop_gros, mo
 from pacte.validators import valider_siren
 
 CENT = Decimal(100)
@@ -98,12 +100,18 @@ class ImportForm(forms.Form):
         widget=forms.Select(attrs={"class": "fr-select"}),
     )
     fichier = forms.FileField(
-        label="Fichier", help_text="CSV (séparateur ; ou ,) ou XLSX, première feuille ; 10 Mo au plus.",
+        label="Fichier", help_text="CSV (séparateur ; ou ,) ou XLSX, première feuille.",
         widget=forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": ".csv,.xlsx,text/csv"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fichier"].help_text += f" {mo(settings.PACTE_TAILLE_MAX_IMPORT)} au plus."
+
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
+        if fichier.size > settings.PACTE_TAILLE_MAX_IMPORT:
+            raise forms.ValidationError(message_trop_gros(fichier.size))
         if not fichier.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("Format non reconnu : déposez un fichier .csv ou .xlsx.")
         return fichier

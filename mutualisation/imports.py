@@ -7,12 +7,18 @@ table, the checks that need the stored lines run in SQL (operations whose loans 
 `INSERT … ON CONFLICT DO UPDATE … WHERE (the line differs)` replaces lines by key while counting what it added and
 replaced. The ImportFichier row and the audit event are written in that same transaction; any refusal rolls it
 all back, so a file is all-or-nothing. No per-line ORM: 200 000 loans go through in a few seconds.
+
+A file is read and checked in pieces of 100 000 lines (pacte.lecture.lire_morceaux): the clean lines of each piece
+are written as COPY text to a spooled temporary file, then the piece is dropped, so that a million-line extract is
+never whole in memory; the transaction streams that file into the temporary table.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import IO
 
 import pandas as pd
 from django.db import connection, models, transaction
@@ -30,17 +36,20 @@ from pacte.lecture import (
     ErreurLecture,
     Format,
     Regle,
-    Resultat,
+    ResultatMorceaux,
     Texte,
-    lire_fichier,
+    lire_morceaux,
     valeur_connue,
-    valider,
+    valider_morceaux,
 )
+from pacte.lecture.fichier import visible
 from pacte.models import Organisme, Region
 from pacte.services import evenement_enregistrer
 
 TEMPORAIRE = sql.Identifier("pg_temp", "import_lignes")  # qualified: never a table of the schema
 ERREURS_MAX = 10_000  # kept on the ImportFichier row; the message gives the full count
+COPIE_EN_MEMOIRE = 16 * 1024 * 1024  # COPY text of a read file past this size goes to a temporary file on disk
+BLOC_COPIE = 1024 * 1024
 MOTIF_OPERATION = "opération incohérente"
 STATUTS_FIGES = (StatutCampagne.VALIDEE, StatutCampagne.NOTIFIEE, StatutCampagne.CLOSE)
 
@@ -130,13 +139,32 @@ def cible(type_fichier: str) -> Cible:
 # --- Reading: pacte.lecture plus the model's limits and the referentials ---------------------------------------
 
 
-def lire(cible: Cible, nom_fichier: str, contenu: bytes) -> Resultat:
-    """Read and check a file against its format, the model's limits and the referentials; no write."""
+@dataclass
+class FichierLu(ResultatMorceaux):
+    """A read and checked file: its errors, counts and preview, and its clean lines as COPY text (`copie`)."""
+
+    copie: IO[bytes] | None = None
+
+    def __enter__(self) -> FichierLu:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        if self.copie is not None:
+            self.copie.close()
+
+
+def lire(cible: Cible, nom_fichier: str, contenu: bytes) -> FichierLu:
+    """Read and check a file against its format, the model's limits and the referentials; no write.
+    Use it as a context manager: its COPY text is a temporary file, closed at the end."""
+    fmt = cible.format.avec_regles(*_regles_modele(cible), *_regles_referentiels(cible))
+    copie = tempfile.SpooledTemporaryFile(max_size=COPIE_EN_MEMOIRE)  # noqa: SIM115 - handed to the caller
     try:
-        tableau = lire_fichier(contenu, nom_fichier)
+        resultat = valider_morceaux(lire_morceaux(contenu, nom_fichier), fmt,
+                                    lambda donnees: copie.write(texte_copy(cible, donnees).encode()))
     except ErreurLecture as erreur:
+        copie.close()
         raise ImportRefuse(f"Fichier refusé : {erreur} Rien n'a été importé.", erreur.erreurs) from None
-    return valider(tableau, cible.format.avec_regles(*_regles_modele(cible), *_regles_referentiels(cible)))
+    return FichierLu(**vars(resultat), copie=copie)
 
 
 def _regles_modele(cible: Cible) -> list[Regle]:
@@ -212,7 +240,7 @@ def message_refus(erreurs: list[Erreur]) -> str:
 
 def erreurs_json(erreurs: list[Erreur]) -> list[dict]:
     return [
-        {"ligne": int(e.ligne), "colonne": e.colonne, "valeur": str(e.valeur), "motif": e.motif}
+        {"ligne": int(e.ligne), "colonne": e.colonne, "valeur": visible(str(e.valeur)), "motif": e.motif}
         for e in erreurs[:ERREURS_MAX]
     ]
 
@@ -220,21 +248,21 @@ def erreurs_json(erreurs: list[Erreur]) -> list[dict]:
 # --- The database stage ------------------------------------------------------------------------------------------
 
 
-def verifier(cible: Cible, resultat: Resultat) -> Bilan:
+def verifier(cible: Cible, resultat: FichierLu) -> Bilan:
     """Cross-check a read file against the database and count what it would change; writes nothing."""
     with transaction.atomic(), connection.cursor() as curseur:
         bilan = Bilan(_controler(curseur, cible, resultat))
         if not bilan.erreurs:
-            bilan = _compter(curseur, cible, len(resultat.donnees))
+            bilan = _compter(curseur, cible, resultat.nb_lignes)
         transaction.set_rollback(True)
     return bilan
 
 
-def enregistrer(cible: Cible, resultat: Resultat, fichier: ImportFichier, *, acting_user) -> Bilan:
+def enregistrer(cible: Cible, resultat: FichierLu, fichier: ImportFichier, *, acting_user) -> Bilan:
     """Write a read file in one transaction, with its ImportFichier row and audit event.
 
     Raises ImportRefuse, and changes nothing, when a line is wrong or the same content was already imported."""
-    if resultat.donnees.empty and resultat.ok:
+    if resultat.nb_lignes == 0 and resultat.ok:
         raise ImportRefuse("Fichier refusé : il ne contient aucune ligne de données. Rien n'a été importé.",
                            colonnes_ignorees=resultat.colonnes_ignorees)
     with transaction.atomic():
@@ -246,8 +274,8 @@ def enregistrer(cible: Cible, resultat: Resultat, fichier: ImportFichier, *, act
             erreurs = _controler(curseur, cible, resultat)
             if erreurs:
                 raise ImportRefuse(message_refus(erreurs), erreurs, colonnes_ignorees=resultat.colonnes_ignorees,
-                                   nb_lignes=len(resultat.donnees))
-            bilan = _ecrire(curseur, cible, fichier.pk, len(resultat.donnees))
+                                   nb_lignes=resultat.nb_lignes)
+            bilan = _ecrire(curseur, cible, fichier.pk, resultat.nb_lignes)
             curseur.execute(sql.SQL("DROP TABLE {}").format(TEMPORAIRE))
         _terminer(fichier, resultat, bilan, acting_user)
     return bilan
@@ -258,9 +286,9 @@ def _verrouiller(curseur, type_fichier: str) -> None:
     curseur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"mutualisation.import.{type_fichier}"])
 
 
-def _terminer(fichier: ImportFichier, resultat: Resultat, bilan: Bilan, acting_user) -> None:
+def _terminer(fichier: ImportFichier, resultat: FichierLu, bilan: Bilan, acting_user) -> None:
     fichier.statut = StatutImport.IMPORTE
-    fichier.nb_lignes = len(resultat.donnees)
+    fichier.nb_lignes = resultat.nb_lignes
     fichier.nb_ajoutees, fichier.nb_remplacees, fichier.nb_inchangees = (
         bilan.ajoutees, bilan.remplacees, bilan.inchangees)
     fichier.colonnes_ignorees = resultat.colonnes_ignorees
@@ -277,9 +305,9 @@ def _terminer(fichier: ImportFichier, resultat: Resultat, bilan: Bilan, acting_u
     )
 
 
-def _controler(curseur, cible: Cible, resultat: Resultat) -> list[Erreur]:
+def _controler(curseur, cible: Cible, resultat: FichierLu) -> list[Erreur]:
     """Load the lines into the temporary table and add the errors only stored lines can reveal."""
-    _charger(curseur, cible, resultat.donnees)
+    _charger(curseur, cible, resultat.copie)
     erreurs = list(resultat.erreurs)
     if cible.modele is Pret:
         erreurs += _operations_incoherentes(curseur, cible)
@@ -303,23 +331,24 @@ def _type_sql(champ: models.Field) -> str:
     return {models.DateField: "date", models.BooleanField: "boolean"}.get(type(champ), "text")
 
 
-def _charger(curseur, cible: Cible, donnees: pd.DataFrame) -> None:
-    for nom, valeur in cible.nuls.items():
-        donnees = donnees.assign(**{nom: donnees[nom].mask(donnees[nom] == valeur)})
+def _charger(curseur, cible: Cible, copie: IO[bytes]) -> None:
     colonnes = sql.SQL(", ").join(
         sql.SQL("{} {}").format(sql.Identifier(nom), sql.SQL(_type_sql(cible.champ(nom)))) for nom in cible.noms
     )
     curseur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(TEMPORAIRE))
     curseur.execute(sql.SQL("CREATE TEMPORARY TABLE {} (ligne integer, {}) ON COMMIT DROP").format(
         TEMPORAIRE, colonnes))
-    copie = sql.SQL("COPY {} (ligne, {}) FROM STDIN").format(TEMPORAIRE, _identifiants(cible.noms))
-    with curseur.copy(copie) as flux:
-        for debut in range(0, len(donnees), 50_000):
-            flux.write(texte_copy(cible, donnees.iloc[debut:debut + 50_000]))
+    requete = sql.SQL("COPY {} (ligne, {}) FROM STDIN").format(TEMPORAIRE, _identifiants(cible.noms))
+    copie.seek(0)
+    with curseur.copy(requete) as flux:
+        while bloc := copie.read(BLOC_COPIE):
+            flux.write(bloc)
 
 
 def texte_copy(cible: Cible, donnees: pd.DataFrame) -> str:
     """Lines in PostgreSQL's COPY text format (tab-separated, \\N for NULL), the line number first."""
+    for nom, valeur in cible.nuls.items():
+        donnees = donnees.assign(**{nom: donnees[nom].mask(donnees[nom] == valeur)})
     colonnes = [list(map(str, donnees.index.tolist()))]
     colonnes += [_textes(donnees[c.nom], isinstance(c.type, Texte), _vide(cible.champ(c.nom)))
                  for c in cible.format.colonnes]

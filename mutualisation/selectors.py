@@ -1,5 +1,6 @@
 """Reads of the mutualisation shared by pages, API, exports and the command line (scope applied here)."""
 
+import hashlib
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
@@ -51,8 +52,27 @@ def resultats_visibles(user, calcul: Calcul) -> QuerySet[ResultatOrganisme]:
     return resultats.none()
 
 
+DUREE_CACHE_RESULTATS = 600  # seconds: the longest an edit of the referentials (an organism's name) takes to show
+
+
+def cle_de_cache_des_resultats(user, calcul: Calcul | None, requete: str) -> str:
+    """The cache key of one rendering of the results table (page or API) for this reader and request.
+
+    It names the run (a new run, or any change to its row, is a new key: results are written once per run), what
+    resultats_visibles lets the user read (one organism's line, every line, none) and the request (address with its
+    filters, sort and page). Only a referential edit (an organism renamed) waits for DUREE_CACHE_RESULTATS.
+    """
+    if user.role == Role.ORGANISME:
+        portee = f"organisme-{user.organisme_id}"
+    else:
+        portee = "toutes" if user.has_perm("mutualisation.voir_resultats") else "aucune"
+    version = f"{calcul.pk}|{calcul.updated_at.isoformat()}" if calcul else "aucun"
+    return "mutualisation:resultats:" + hashlib.sha256(f"{version}|{portee}|{requete}".encode()).hexdigest()
+
+
 def resultats_filtrer(user, calcul: Calcul, *, region="", famille="", sens="", recherche="", tri="organisme_id"):
-    resultats = resultats_visibles(user, calcul)
+    """The results table (page and API): the line-by-line explanation, large JSON, is left in the database."""
+    resultats = resultats_visibles(user, calcul).defer("explication")
     if region:
         resultats = resultats.filter(organisme__region_id=region)
     if famille:

@@ -1,5 +1,8 @@
 from celery import shared_task
 
+from mutualisation.enums import StatutCalcul
+from pacte import travaux
+
 
 @shared_task(acks_late=True)
 def calcul_executer_tache(calcul_id: int) -> None:
@@ -7,6 +10,13 @@ def calcul_executer_tache(calcul_id: int) -> None:
     from mutualisation.services.campagne import calcul_executer
 
     calcul_executer(calcul_id)
+
+
+SURVEILLANCE_CALCUL = travaux.surveiller(travaux.Surveillance(
+    tache=calcul_executer_tache.name, modele="mutualisation.Calcul", cle=7002, en_attente=StatutCalcul.EN_ATTENTE,
+    en_cours=StatutCalcul.EN_COURS, echec=StatutCalcul.ECHEC, objet="ce calcul",
+    relance="Relancez le calcul.",
+))
 
 
 @shared_task

@@ -5,11 +5,13 @@ import secrets
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -258,13 +260,30 @@ def colonnes_triables(tri: str) -> list[dict]:
 
 
 class Resultats(AccesMixin, AnneeMixin, ListView):
+    """The results table of the year's latest run, 50 lines a page.
+
+    The table is the same for every reader of one scope: it is rendered once per run, scope and address (filters,
+    sort, page; selectors.cle_de_cache_des_resultats) and kept in the shared cache. Only the shell (header with the
+    reader's name, navigation) is rendered per request.
+    """
+
     permissions_requises = ("mutualisation.voir_resultats",)
     template_name = "mutualisation/resultats.html"
+    template_tableau = "mutualisation/_resultats_tableau.html"
     context_object_name = "resultats"
     paginate_by = 50
 
-    def get_queryset(self):
+    def get(self, request, *args, **kwargs):
         self.calcul = selectors.dernier_calcul(self.annee)
+        cle = selectors.cle_de_cache_des_resultats(request.user, self.calcul, request.get_full_path())
+        contenu = cache.get(cle)
+        if contenu is None:
+            self.object_list = self.get_queryset()
+            contenu = render_to_string(self.template_tableau, self.get_context_data(), request)
+            cache.set(cle, contenu, selectors.DUREE_CACHE_RESULTATS)
+        return render(request, self.template_name, {"annee": self.annee, "contenu": contenu})
+
+    def get_queryset(self):
         if self.calcul is None:
             return ResultatOrganisme.objects.none()
         return selectors.resultats_filtrer(self.request.user, self.calcul, **filtres_resultats(self.request.GET))

@@ -5,6 +5,7 @@ optionally ``permissions_alternatives`` (at least one of them needed as well), o
 A test walks every URL and checks the declaration against every role.
 """
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.mixins import AccessMixin
 from rest_framework.permissions import BasePermission
 
@@ -23,6 +24,10 @@ def autorise(vue, user) -> bool:
                              getattr(vue, "permissions_alternatives", ()))
 
 
+# A page reads with GET (HEAD) and writes with a form's POST; Django's form views would also take PUT as a POST.
+METHODES_DES_PAGES = {"get", "head", "post", "options"}
+
+
 class AccesMixin(AccessMixin):
     permissions_requises: tuple[str, ...] = ()
     permissions_alternatives: tuple[str, ...] = ()
@@ -36,6 +41,8 @@ class AccesMixin(AccessMixin):
             if not autorise(self, request.user):
                 self.raise_exception = True
                 return self.handle_no_permission()
+        if request.method.lower() not in METHODES_DES_PAGES:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -44,3 +51,16 @@ class PermissionsPacte(BasePermission):
 
     def has_permission(self, request, view):
         return autorise(view, request.user)
+
+
+class AxesConnexionWeb(AxesStandaloneBackend):
+    """django-axes's guard (pacte/settings.py, « Sécurité : axes ») on every sign-in that comes with a request.
+
+    ``authenticate()`` without a request is server code (a shell, a command, the test client's ``login()``), not a
+    password-guessing surface: axes would raise there, so it passes on to the next backend. Every sign-in over HTTP
+    (login page, admin, DRF) passes the request and is counted."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)

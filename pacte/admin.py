@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV
 
+from mutualisation.exports import neutraliser
 from pacte.models import Departement, Engagement, Evenement, Fusion, Organisme, Region, Utilisateur
 
 
@@ -12,10 +14,14 @@ class OrganismeResource(resources.ModelResource):
         import_id_fields = ["siren"]
         fields = ["siren", "raison_sociale", "famille", "region", "metropole"]
 
+    def dehydrate_raison_sociale(self, organisme):
+        return neutraliser(organisme.raison_sociale)  # docs/fichiers-hostiles.md: formulas neutralised on export
+
 
 @admin.register(Organisme)
 class OrganismeAdmin(ImportExportModelAdmin):
     resource_classes = [OrganismeResource]
+    import_formats = [CSV]  # no archive (XLSX, ODS) read without the bomb checks of pacte.lecture
     list_display = ["siren", "raison_sociale", "famille", "region", "metropole"]
     list_filter = ["famille", "metropole", "region"]
     search_fields = ["siren", "raison_sociale"]
@@ -24,6 +30,7 @@ class OrganismeAdmin(ImportExportModelAdmin):
 
 @admin.register(Fusion)
 class FusionAdmin(ImportExportModelAdmin):
+    import_formats = [CSV]
     list_display = ["siren_absorbe", "siren_absorbant", "date_effet"]
     search_fields = ["siren_absorbe", "siren_absorbant"]
 

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from pacte import selectors
 from pacte.acces import PermissionsPacte
-from pacte.models import Engagement, Organisme, Region
+from pacte.models import Engagement, Evenement, Organisme, Region, Utilisateur
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -69,6 +69,46 @@ class EngagementViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.engagements_liste()
 
 
+class EvenementSerializer(serializers.ModelSerializer):
+    auteur = serializers.CharField(source="auteur.username", default=None, allow_null=True)
+
+    class Meta:
+        model = Evenement
+        fields = ["id", "horodatage", "auteur", "action", "objet", "details"]
+
+
+class UtilisateurSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Utilisateur
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "region", "organisme", "is_active",
+                  "last_login"]
+
+
+class EvenementViewSet(viewsets.ReadOnlyModelViewSet):
+    """The audit trail of writes (administration page), newest first; filter with ?action=."""
+
+    permission_classes = [PermissionsPacte]
+    permissions_requises = ("pacte.voir_administration",)
+    serializer_class = EvenementSerializer
+
+    def get_queryset(self):
+        evenements = Evenement.objects.select_related("auteur").order_by("-horodatage", "-id")
+        if action := self.request.query_params.get("action"):
+            evenements = evenements.filter(action=action)
+        return evenements
+
+
+class UtilisateurViewSet(viewsets.ReadOnlyModelViewSet):
+    """Accounts with their role and scope (administration page)."""
+
+    permission_classes = [PermissionsPacte]
+    permissions_requises = ("pacte.voir_administration",)
+    serializer_class = UtilisateurSerializer
+
+    def get_queryset(self):
+        return selectors.utilisateurs_liste().order_by("username", "pk")
+
+
 class Schema(SpectacularAPIView):
     permission_classes = [PermissionsPacte]
     permissions_requises = ()
@@ -96,3 +136,5 @@ router.APIRootView = RacineApi
 router.register("regions", RegionViewSet, basename="region")
 router.register("organismes", OrganismeViewSet, basename="organisme")
 router.register("engagements", EngagementViewSet, basename="engagement")
+router.register("evenements", EvenementViewSet, basename="evenement")
+router.register("utilisateurs", UtilisateurViewSet, basename="utilisateur")

@@ -186,3 +186,4 @@ class Evenement(models.Model):
 
 
 from pacte.models_appels import *  # noqa: E402, F403 - the calls-for-projects engine (docs/appels-a-projets.md)
+from pacte.models_jetons import *  # noqa: E402, F403 - API tokens (docs/api.md)

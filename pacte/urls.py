@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.Accueil.as_view(), name="accueil"),
     path("connexion/", views.Connexion.as_view(), name="connexion"),
     path("deconnexion/", views.Deconnexion.as_view(), name="deconnexion"),
+    path("proconnect/", include("pacte.proconnect")),  # ProConnect (OIDC), 404 unless configured
     path("sante/", views.Sante.as_view(), name="sante"),
     path("engagements/<str:code>/", views.EngagementDetail.as_view(), name="engagement"),
     path("referentiels/organismes/", views.OrganismeListe.as_view(), name="organismes"),

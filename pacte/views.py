@@ -1,11 +1,12 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from pacte import selectors
+from pacte import proconnect, selectors
 from pacte.acces import AccesMixin
 from pacte.enums import Famille, Partie
 from pacte.objectifs import OBJECTIFS_PACTE
@@ -16,9 +17,18 @@ class Connexion(AccesMixin, auth_views.LoginView):
     template_name = "pacte/connexion.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect_actif=settings.PROCONNECT_ACTIF, **kwargs)  # docs/proconnect.md
+
 
 class Deconnexion(AccesMixin, auth_views.LogoutView):
     acces_public = True
+
+    def post(self, request, *args, **kwargs):
+        """A session opened through ProConnect is closed there too (docs/proconnect.md)."""
+        fin_chez_proconnect = proconnect.url_fin_de_session(request)  # read before logout() empties the session
+        reponse = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(fin_chez_proconnect) if fin_chez_proconnect else reponse
 
 
 class Sante(AccesMixin, View):

@@ -7,6 +7,7 @@ manquants=()
 command -v pdftotext >/dev/null || manquants+=(poppler-utils)
 [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || manquants+=(fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || manquants+=(libharfbuzz-subset0)
+command -v wrk >/dev/null || manquants+=(wrk)  # load tests of make bench and tests/bench (issue 8)
 ((${#manquants[@]})) || exit 0
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   echo "Installation des paquets système : ${manquants[*]}"

@@ -219,4 +219,14 @@ router.register("national", NationalViewSet, basename="suivi-national")
 router.register("regions", RegionViewSet, basename="suivi-region")
 router.register("departements", DepartementViewSet, basename="suivi-departement")
 router.register("organismes", OrganismeViewSet, basename="suivi-organisme")
+
+# The committee's work (suivi/api_comite.py)
+from suivi import api_comite  # noqa: E402 - registered after the dashboards, as in urls.py
+
+router.register("reunions", api_comite.ReunionViewSet, basename="suivi-reunion")
+router.register("blocages", api_comite.BlocageViewSet, basename="suivi-blocage")
+router.register("bonnes-pratiques", api_comite.BonnePratiqueViewSet, basename="suivi-bonne-pratique")
+router.register("diagnostics", api_comite.DiagnosticViewSet, basename="suivi-diagnostic")
+router.register("rapports", api_comite.RapportViewSet, basename="suivi-rapport")
+router.register("mises-a-jour-engagements", api_comite.MiseAJourViewSet, basename="suivi-mise-a-jour")
 urlpatterns = router.urls

@@ -5,8 +5,15 @@ le calcul, Decimal à deux décimales en sortie ; Fraction pour les seuls partag
 est écrite en prose dans docs/mutualisation.md avec le test qui la vérifie (tests/mutualisation/test_calculs.py).
 """
 
-from .aides import operations_production
-from .campagne import calculer_campagne, est_exonere, motif_non_concerne, totaux_parts
+from .aides import agreger_prets, operations_production
+from .campagne import (
+    calculer_campagne,
+    calculer_campagne_agregee,
+    est_exonere,
+    motif_non_concerne,
+    refuser_prets,
+    totaux_parts,
+)
 from .controles import empreinte_entrees, operations_incoherentes, verifier_invariants
 from .donnees import (
     APPEL_DE_FONDS,
@@ -34,6 +41,7 @@ from .donnees import (
     OperationProduction,
     OrganismeEntree,
     PretEntree,
+    PretsAgreges,
     RestructurationEntree,
     ResultatCampagne,
     sens_du_solde,
@@ -65,14 +73,18 @@ __all__ = [
     "OperationProduction",
     "OrganismeEntree",
     "PretEntree",
+    "PretsAgreges",
     "RestructurationEntree",
     "ResultatCampagne",
+    "agreger_prets",
     "calculer_campagne",
+    "calculer_campagne_agregee",
     "empreinte_entrees",
     "est_exonere",
     "motif_non_concerne",
     "operations_incoherentes",
     "operations_production",
+    "refuser_prets",
     "sens_du_solde",
     "totaux_parts",
     "verifier_invariants",

@@ -23,6 +23,7 @@ from .donnees import (
     HorsChamp,
     OperationProduction,
     PretEntree,
+    PretsAgreges,
     RestructurationEntree,
 )
 
@@ -84,6 +85,24 @@ def _refuser_zones_invalides(production) -> None:
     fautifs = sorted(p.numero_pret for prets in production.values() for p in prets if p.zone not in zones)
     if fautifs:
         raise CalculImpossible(f"Prêts PLUS/PLAI sans zone valable (1, 1bis, 2, 3) : {', '.join(fautifs)}.")
+
+
+def agreger_prets(contexte: Contexte, prets) -> tuple[dict[str, PretsAgreges], list[HorsChamp]]:
+    """Les prêts retenus de chaque organisme concerné réduits à ses agrégats (détail gardé pour l'explication) ;
+    les autres prêts, hors champ. Mêmes agrégats que le SQL de mutualisation.chargement."""
+    production, rehabilitation, hors_champ = trier_prets(contexte, prets)
+    agregats = {}
+    for siren in production.keys() | rehabilitation.keys():
+        operations = operations_production(production[siren], contexte.bareme)
+        agregats[siren] = PretsAgreges(
+            siren,
+            logements_zone_1=sum(o.logements for o in operations if o.zone in ZONES_1),
+            logements_zone_2_3=sum(o.logements for o in operations if o.zone in ZONES_2_3),
+            base_rehabilitation=euros(sum(cents(p.montant) for p in rehabilitation[siren])),
+            operations=operations,
+            prets_rehabilitation=tuple(sorted(rehabilitation[siren], key=lambda p: p.numero_pret)),
+        )
+    return agregats, hors_champ
 
 
 def operations_production(prets, bareme: Bareme) -> tuple[OperationProduction, ...]:
@@ -154,17 +173,22 @@ def _aides_restructuration(bareme: Bareme, logements: dict[str, int], national: 
 # --- Aides d'un organisme -------------------------------------------------------------------------
 
 
-def aides_organisme(contexte: Contexte, siren: str, production, rehabilitation, restructurations, ajustements):
-    """Les quatre aides d'un organisme concerné, en centimes, avec leur explication ligne à ligne."""
-    operations = operations_production(production, contexte.bareme)
-    aide_production = sum(cents(o.aide) for o in operations)
-    base = sum(cents(p.montant) for p in rehabilitation)
-    aide_rehabilitation = arrondi_cents(Fraction(base, 100) * Fraction(contexte.bareme.taux_rehabilitation))
+def aides_organisme(contexte: Contexte, siren: str, prets: PretsAgreges | None, restructurations, ajustements):
+    """Les quatre aides d'un organisme concerné, en centimes, avec leur explication ligne à ligne.
+
+    Production = logements en zone 1/1bis × montant_zone_1 + logements en zone 2/3 × montant_zone_2_3 : en centimes
+    entiers, c'est exactement la somme des aides de ses opérations."""
+    bareme = contexte.bareme
+    prets = prets or PretsAgreges(siren)
+    aide_production = (prets.logements_zone_1 * cents(bareme.montant_zone_1)
+                       + prets.logements_zone_2_3 * cents(bareme.montant_zone_2_3))
+    base = cents(prets.base_rehabilitation)
+    aide_rehabilitation = arrondi_cents(Fraction(base, 100) * Fraction(bareme.taux_rehabilitation))
     retenues = sorted(restructurations.retenues.get(siren, ()), key=lambda d: d.reference)
     aide_restructuration = restructurations.aides.get(siren, 0)
     explication = Explication(
-        operations_production=operations,
-        prets_rehabilitation=tuple(sorted(rehabilitation, key=lambda p: p.numero_pret)),
+        operations_production=prets.operations,
+        prets_rehabilitation=prets.prets_rehabilitation,
         base_rehabilitation=euros(base),
         restructurations=tuple(retenues),
         logements_restructuration=sum(d.nb_logements for d in retenues),
@@ -173,7 +197,7 @@ def aides_organisme(contexte: Contexte, siren: str, production, rehabilitation, 
         aide_rehabilitation_avant_taux=euros(aide_rehabilitation),
         aide_restructuration_avant_taux=euros(aide_restructuration),
     )
-    taux = contexte.bareme.taux_aide_exoneres if siren in contexte.exoneres else None
+    taux = bareme.taux_aide_exoneres if siren in contexte.exoneres else None
     items = (_appliquer_taux(a, taux) for a in (aide_production, aide_rehabilitation, aide_restructuration))
     return Aides(*items, sum(cents(a.montant) for a in ajustements), explication)
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from pacte.arrondis import arrondi_cents, cents, euros, partager_plus_fort_reste
 
-from .aides import Aides, Contexte, Restructuration, aides_organisme, restructuration, trier_prets
+from .aides import Aides, Contexte, Restructuration, agreger_prets, aides_organisme, restructuration
 from .controles import operations_incoherentes, verifier_invariants
 from .donnees import (
     FAMILLES_HLM,
@@ -20,6 +20,7 @@ from .donnees import (
     LigneResultat,
     OrganismeEntree,
     PretEntree,
+    PretsAgreges,
     RestructurationEntree,
     ResultatCampagne,
     sens_du_solde,
@@ -39,13 +40,40 @@ def calculer_campagne(
     Lève BaremeInvalide ou CalculImpossible (message français) sur des entrées inutilisables."""
     organismes, prets = tuple(organismes), tuple(prets)
     restructurations, ajustements = tuple(restructurations), tuple(ajustements)
-    contexte = _contexte(annee, bareme, organismes, prets, restructurations, ajustements)
+    contexte = _contexte(annee, bareme, organismes, restructurations, ajustements)
+    _refuser_doublons("Numéro de prêt en double", [p.numero_pret for p in prets])
+    _refuser(operations_incoherentes(prets), OPERATIONS_INCOHERENTES)
+    agregats, hors_champ = agreger_prets(contexte, prets)
+    return _calculer(contexte, organismes, agregats, hors_champ, restructurations, ajustements)
+
+
+def calculer_campagne_agregee(
+    annee: int,
+    bareme: Bareme,
+    organismes: Iterable[OrganismeEntree],
+    prets: Iterable[PretsAgreges],
+    restructurations: Iterable[RestructurationEntree],
+    ajustements: Iterable[AjustementEntree],
+) -> ResultatCampagne:
+    """Le même calcul sur des prêts déjà agrégés par organisme concerné (en SQL : mutualisation.chargement), qui
+    a fait leurs contrôles (doublons, opérations incohérentes, zones). Le résultat ne porte ni le détail des prêts
+    dans les explications ni les prêts hors champ : qui a agrégé les prêts les écrit."""
+    organismes, prets = tuple(organismes), tuple(prets)
+    restructurations, ajustements = tuple(restructurations), tuple(ajustements)
+    contexte = _contexte(annee, bareme, organismes, restructurations, ajustements)
+    _refuser_doublons("SIREN en double parmi les prêts agrégés", [p.siren for p in prets])
+    agregats = {p.siren: p for p in prets}
+    _refuser(sorted(s for s in agregats if contexte.motifs.get(s, "ORGANISME_INCONNU")),
+             "Prêts agrégés pour un organisme non concerné :")
+    return _calculer(contexte, organismes, agregats, [], restructurations, ajustements)
+
+
+def _calculer(contexte: Contexte, organismes, agregats, hors_champ, restructurations, ajustements):
     concernes = {o.siren: o for o in sorted(organismes, key=lambda o: o.siren) if contexte.motifs[o.siren] is None}
-    production, rehabilitation, hors_champ = trier_prets(contexte, prets)
     restructurations = restructuration(contexte, restructurations)
     par_siren = _par_siren(sorted(ajustements, key=lambda a: (a.siren, a.motif, a.montant)))
     aides = {
-        s: aides_organisme(contexte, s, production[s], rehabilitation[s], restructurations, par_siren[s])
+        s: aides_organisme(contexte, s, agregats.get(s), restructurations, par_siren[s])
         for s in concernes
     }
     hors_champ += [HorsChamp(o.siren, o, m) for o in organismes if (m := contexte.motifs[o.siren])]
@@ -71,20 +99,28 @@ def est_exonere(organisme: OrganismeEntree) -> bool:
 # --- Entrées --------------------------------------------------------------------------------------
 
 
-def _contexte(annee, bareme: Bareme, organismes, prets, restructurations, ajustements) -> Contexte:
+OPERATIONS_INCOHERENTES = "Opérations dont les prêts diffèrent d'organisme ou de zone :"
+ZONES_INVALIDES = "Prêts PLUS/PLAI sans zone valable (1, 1bis, 2, 3) :"
+
+
+def _contexte(annee, bareme: Bareme, organismes, restructurations, ajustements) -> Contexte:
     bareme.verifier()
     if bareme.annee != annee:
         raise CalculImpossible(f"Le barème fourni est celui de {bareme.annee}, pas de {annee}.")
     _refuser_doublons("SIREN en double parmi les organismes", [o.siren for o in organismes])
-    _refuser_doublons("Numéro de prêt en double", [p.numero_pret for p in prets])
     cles = [f"{r.siren} {r.annee} {r.reference}" for r in restructurations]
     _refuser_doublons("Déclaration de restructuration en double (SIREN, année, référence)", cles)
     _refuser(sorted(o.siren for o in organismes if o.plan_cglls not in PLANS_CGLLS), "Plan CGLLS inconnu pour")
-    _refuser(operations_incoherentes(prets), "Opérations dont les prêts diffèrent d'organisme ou de zone :")
     motifs = {o.siren: motif_non_concerne(o) for o in organismes}
     _verifier_ajustements(ajustements, motifs)
     exoneres = frozenset(o.siren for o in organismes if motifs[o.siren] is None and est_exonere(o))
     return Contexte(annee, bareme, motifs, exoneres)
+
+
+def refuser_prets(operations_incoherentes_: list[str], prets_sans_zone: list[str]) -> None:
+    """Les refus des prêts, avec les mêmes messages que le calcul sur les prêts, pour qui les agrège ailleurs."""
+    _refuser(operations_incoherentes_, OPERATIONS_INCOHERENTES)
+    _refuser(prets_sans_zone, ZONES_INVALIDES)
 
 
 def _refuser(fautifs: list[str], message: str) -> None:

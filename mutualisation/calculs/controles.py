@@ -111,8 +111,12 @@ def empreinte_entrees(
     prets: Iterable[PretEntree],
     restructurations: Iterable[RestructurationEntree],
     ajustements: Iterable[AjustementEntree],
+    *,
+    resume_prets: str = "",
 ) -> str:
-    """sha256 (hexadécimal) des entrées et du barème : indépendante de l'ordre des listes ; 1.0 € = 1.00 €."""
+    """sha256 (hexadécimal) des entrées et du barème : indépendante de l'ordre des listes ; 1.0 € = 1.00 €.
+
+    ``resume_prets`` : le résumé des prêts calculé par la base quand ils n'entrent pas un à un (``prets`` vide)."""
     empreinte = hashlib.sha256(f"mutualisation-v1|{annee}|{_canonique(bareme)}".encode())
     sections = {"organismes": organismes, "prets": prets, "restructurations": restructurations,
                 "ajustements": ajustements}
@@ -120,6 +124,8 @@ def empreinte_entrees(
         empreinte.update(f"\n#{nom}".encode())
         for ligne in sorted(_canonique(element) for element in elements):
             empreinte.update(f"\n{ligne}".encode())
+    if resume_prets:
+        empreinte.update(f"\n#resume_prets\n{resume_prets}".encode())
     return empreinte.hexdigest()
 
 

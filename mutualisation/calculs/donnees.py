@@ -161,6 +161,22 @@ class AjustementEntree:
     motif: str
 
 
+@dataclass(frozen=True)
+class PretsAgreges:
+    """Les prêts retenus d'un organisme concerné réduits à ce que ses aides en utilisent : logements comptés par zone
+    (après dédoublonnage par opération et famille) et somme des montants PAM et Éco-prêt de l'année.
+
+    Produits par ``agreger_prets`` (avec le détail pour l'explication) ou agrégés en SQL (détail vide : la base
+    l'écrit elle-même dans l'explication, mutualisation.chargement)."""
+
+    siren: str
+    logements_zone_1: int = 0
+    logements_zone_2_3: int = 0
+    base_rehabilitation: Decimal = Decimal("0.00")
+    operations: tuple["OperationProduction", ...] = ()
+    prets_rehabilitation: tuple[PretEntree, ...] = ()
+
+
 # --- Sorties --------------------------------------------------------------------------------------
 
 

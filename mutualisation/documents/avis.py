@@ -172,7 +172,7 @@ def avis_pdf(resultat: ResultatOrganisme, contexte: ContexteAvis | None = None) 
 def avis_ecrire(calcul: Calcul, dossier: Path, *, contexte: ContexteAvis | None = None, processus: int | None = None,
                 progression: Callable[[int, int], None] | None = None) -> list[tuple[Path, int]]:
     """Write every notice of the run into ``dossier`` (rendered on every core), calling ``progression(faits, total)``
-    after each; returns each file with its size."""
+    after each; returns each file with its size, by file name."""
     contexte = contexte or contexte_avis(calcul)
     dossier.mkdir(parents=True, exist_ok=True)
     taches = [
@@ -184,4 +184,4 @@ def avis_ecrire(calcul: Calcul, dossier: Path, *, contexte: ContexteAvis | None 
         fichiers.append(fichier)
         if progression:
             progression(len(fichiers), len(taches))
-    return fichiers
+    return sorted(fichiers)

@@ -12,6 +12,8 @@ from mutualisation import calculs, chargement
 from mutualisation.enums import StatutCalcul, StatutCampagne
 from mutualisation.models import Ajustement, Bareme, Calcul, Campagne, ResultatOrganisme
 from mutualisation.serialisation import explication_json, hors_champ_json
+from mutualisation.tasks import SURVEILLANCE_CALCUL, calcul_executer_tache
+from pacte import travaux
 from pacte.models import Organisme
 from pacte.services import evenement_enregistrer
 from pacte.version import version_code
@@ -49,7 +51,11 @@ def bareme_obtenir(*, annee: int, acting_user=None) -> Bareme:
         if precedent is None:
             raise ErreurCampagne(f"Aucun barème antérieur à {annee} dont partir : chargez les référentiels.")
         valeurs = {nom: getattr(precedent, nom) for nom in chargement.CHAMPS_BAREME if nom != "annee"}
-        bareme = Bareme.objects.create(annee=annee, **{**valeurs, "taux_aide_exoneres": Decimal("0")})
+        try:
+            with transaction.atomic():
+                bareme = Bareme.objects.create(annee=annee, **{**valeurs, "taux_aide_exoneres": Decimal("0")})
+        except IntegrityError:  # created at the same moment by a concurrent request (two launches at once)
+            return Bareme.objects.get(annee=annee)
         _campagne(annee)
         evenement_enregistrer(acting_user=acting_user, action="bareme_creer", objet=str(annee),
                               details={"copie_de": precedent.annee})
@@ -102,10 +108,10 @@ def calcul_lancer(*, acting_user, annee: int, simulation: bool = False, sur_le_w
     """Record a run and enqueue it after commit; at most one running run per year (database constraint).
     A ``variante`` (BaremeVariante, simulations only) replaces the year's barème in the run (docs/simulation.md).
 
-    With ``sur_le_worker=False`` nothing is enqueued: the caller runs ``calcul_executer`` itself (``--sync``)."""
-    from mutualisation.tasks import calcul_executer_tache
-
+    With ``sur_le_worker=False`` nothing is enqueued: the caller runs ``calcul_executer`` itself (``--sync``).
+    A run left « en cours » by a dead worker is first marked failed, so it never blocks the year (docs/pannes.md)."""
     bareme_obtenir(annee=annee, acting_user=acting_user)
+    travaux.orphelins_clore(SURVEILLANCE_CALCUL, campagne__annee=annee)
     try:
         with transaction.atomic():
             campagne = _campagne(annee, verrou=True)
@@ -143,47 +149,66 @@ def _entrees(annee: int, variante=None) -> dict:
         bareme = chargement.bareme_de_variante(variante.valeurs)
     else:
         bareme = chargement.bareme_entree(Bareme.objects.get(annee=annee))
+    organismes = chargement.organismes_entree(annee)
+    concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
     return {
         "annee": annee,
         "bareme": bareme,
-        "organismes": chargement.organismes_entree(annee),
-        "prets": chargement.prets_entree(),
+        "organismes": organismes,
+        "prets": chargement.prets_agreges(annee, concernes),  # aggregated by PostgreSQL: no loan enters Python
         "restructurations": chargement.restructurations_entree(annee),
         "ajustements": chargement.ajustements_entree(annee),
     }
 
 
-def _copier_resultats(calcul: Calcul, resultat: calculs.ResultatCampagne) -> None:
-    """COPY rather than bulk_create: the explanations are large JSON documents that INSERT binding quotes slowly."""
-    colonnes = ["calcul_id", "organisme_id", *CHAMPS_RESULTAT, "explication"]
-    requete = f"COPY {ResultatOrganisme._meta.db_table} ({', '.join(colonnes)}) FROM STDIN"
-    with connection.cursor() as curseur, curseur.copy(requete) as copie:
-        for ligne in resultat.lignes:
-            valeurs = [getattr(ligne, nom) for nom in CHAMPS_RESULTAT]
-            copie.write_row([calcul.pk, ligne.siren, *valeurs, json.dumps(explication_json(ligne.explication))])
+def _calculer(entrees: dict) -> calculs.ResultatCampagne:
+    return calculs.calculer_campagne_agregee(**{**entrees, "prets": entrees["prets"].agreges})
 
 
-def _totaux(resultat: calculs.ResultatCampagne) -> dict:
+def _empreinte(entrees: dict) -> str:
+    return calculs.empreinte_entrees(**{**entrees, "prets": ()}, resume_prets=entrees["prets"].resume)
+
+
+def _copier_resultats(calcul: Calcul, resultat: calculs.ResultatCampagne, bareme: calculs.Bareme) -> None:
+    """The result lines by COPY into a scratch table, then one INSERT … SELECT in which PostgreSQL adds each
+    organism's loans to its explanation (chargement.explications_ecrire): the loans never pass through Python."""
+    colonnes = ["calcul_id", "organisme_id", *CHAMPS_RESULTAT]
+    table, source = ResultatOrganisme._meta.db_table, "mutualisation_resultats_a_ecrire"
+    with connection.cursor() as curseur:
+        curseur.execute(f"CREATE TEMPORARY TABLE {source} AS SELECT {', '.join(colonnes)}, explication "  # noqa: S608
+                        f"FROM {table} WITH NO DATA")  # model's table and fields, no user input
+        with curseur.copy(f"COPY {source} ({', '.join(colonnes)}, explication) FROM STDIN") as copie:
+            for ligne in resultat.lignes:
+                valeurs = [getattr(ligne, nom) for nom in CHAMPS_RESULTAT]
+                copie.write_row([calcul.pk, ligne.siren, *valeurs, json.dumps(explication_json(ligne.explication))])
+        chargement.explications_ecrire(curseur, source=source, cible=table, colonnes=colonnes, bareme=bareme)
+        curseur.execute(f"DROP TABLE {source}")  # created inside the run's transaction: a failure rolls it back
+
+
+def _totaux(resultat: calculs.ResultatCampagne, prets: chargement.PretsDeLaBase) -> dict:
     totaux = {nom: str(getattr(resultat, nom)) for nom in calculs.donnees.MONTANTS_TOTAUX}
     totaux["frais_gestion"] = str(resultat.frais_gestion)
     totaux["logements_restructuration_national"] = resultat.logements_restructuration_national
     totaux["plafond_restructuration_atteint"] = resultat.plafond_restructuration_atteint
     totaux["nb_organismes"] = len(resultat.lignes)
     totaux["nb_exoneres"] = sum(ligne.exonere for ligne in resultat.lignes)
-    totaux["nb_hors_champ"] = len(resultat.hors_champ)
+    totaux["nb_hors_champ"] = len(resultat.hors_champ) + prets.nb_hors_champ
     return totaux
 
 
 def _ecrire(calcul: Calcul, entrees: dict, resultat: calculs.ResultatCampagne, durees: dict) -> None:
-    """Results, control totals and the run's status in one transaction."""
+    """Results, control totals and the run's status in one transaction: no result is visible before it commits."""
     debut = time.perf_counter()
     with transaction.atomic():
-        _copier_resultats(calcul, resultat)
+        if not Calcul.objects.select_for_update().filter(pk=calcul.pk, statut=StatutCalcul.EN_COURS).exists():
+            raise calculs.ErreurMutualisation("Le calcul a été marqué en échec pendant son exécution : "
+                                              "ses résultats ne sont pas enregistrés. Relancez le calcul.")
+        _copier_resultats(calcul, resultat, entrees["bareme"])
         durees["ecriture"] = round(time.perf_counter() - debut, 3)
         calcul.statut, calcul.fin, calcul.avancement = StatutCalcul.TERMINE, timezone.now(), 100
-        calcul.empreinte_entrees = calculs.empreinte_entrees(**entrees)
+        calcul.empreinte_entrees = _empreinte(entrees)
         calcul.bareme = {nom: str(getattr(entrees["bareme"], nom)) for nom in chargement.CHAMPS_BAREME}
-        calcul.totaux, calcul.durees = _totaux(resultat), durees
+        calcul.totaux, calcul.durees = _totaux(resultat, entrees["prets"]), durees
         calcul.hors_champ = hors_champ_json(resultat.hors_champ, seulement_organismes=True)
         calcul.save()
         if not calcul.simulation:
@@ -192,12 +217,25 @@ def _ecrire(calcul: Calcul, entrees: dict, resultat: calculs.ResultatCampagne, d
             )
 
 
-def _echouer(calcul: Calcul, message: str) -> None:
+def _echouer(calcul: Calcul, erreur: Exception) -> None:
+    if isinstance(erreur, calculs.ErreurMutualisation):
+        message = str(erreur)
+    else:
+        message = travaux.MESSAGE_CONNEXION if travaux.connexion_coupee(erreur) else repr(erreur)
+    travaux.connexion_retablir()
     Calcul.objects.filter(pk=calcul.pk).update(statut=StatutCalcul.ECHEC, fin=timezone.now(), message=message)
 
 
 def calcul_executer(calcul_id: int) -> Calcul | None:
-    """Load, compute, check the invariants, write. A run that breaks an invariant fails loudly and writes nothing."""
+    """Load, compute, check the invariants, write. A run that breaks an invariant fails loudly and writes nothing.
+
+    The run holds its row's advisory lock from start to end: if its process dies, the lock goes with the session
+    and the run is marked failed by whoever finds it (pacte.travaux, docs/pannes.md)."""
+    with travaux.execution(SURVEILLANCE_CALCUL, calcul_id) as seul:
+        return _executer(calcul_id) if seul else None
+
+
+def _executer(calcul_id: int) -> Calcul | None:
     calcul = _demarrer(calcul_id)
     if calcul is None:
         return None
@@ -207,13 +245,13 @@ def calcul_executer(calcul_id: int) -> Calcul | None:
         durees["chargement"] = round(time.perf_counter() - top, 3)
         _avancer(calcul, 30)
         top = time.perf_counter()
-        resultat = calculs.calculer_campagne(**entrees)
+        resultat = _calculer(entrees)
         calculs.verifier_invariants(resultat)
         durees["calcul"] = round(time.perf_counter() - top, 3)
         _avancer(calcul, 70)
         _ecrire(calcul, entrees, resultat, durees)
     except Exception as erreur:  # every failure leaves a failed run with its reason, then propagates
-        _echouer(calcul, str(erreur) if isinstance(erreur, calculs.ErreurMutualisation) else repr(erreur))
+        _echouer(calcul, erreur)
         raise
     calcul.refresh_from_db()
     return calcul

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 
+from django.conf import settings
 from django.db import transaction
 
 from mutualisation import imports
@@ -23,6 +24,7 @@ from mutualisation.models import ImportFichier
 from pacte.lecture import Erreur, formater_erreurs
 from pacte.models import Travail
 from pacte.services import fichier_conserver, travail_avancer, travail_creer
+from pacte.televersement import message_trop_gros
 
 SEUIL_OCTETS = 5 * 1024 * 1024  # past this size, or this many lines, a file is imported on the worker
 SEUIL_LIGNES = 20_000
@@ -82,6 +84,12 @@ def _empreinte(contenu: bytes) -> str:
     return hashlib.sha256(contenu).hexdigest()
 
 
+def _verifier_taille(taille: int) -> None:
+    """A file past PACTE_TAILLE_MAX_IMPORT is not even recorded (the upload pages refuse it before reading it)."""
+    if taille > settings.PACTE_TAILLE_MAX_IMPORT:
+        raise ErreurImport(message_trop_gros(taille))
+
+
 def _cible(type_fichier: str, nom_fichier: str) -> imports.Cible:
     if not nom_fichier or not PurePath(nom_fichier).name:
         raise ErreurImport("Nom de fichier manquant.")
@@ -97,6 +105,7 @@ def _cible(type_fichier: str, nom_fichier: str) -> imports.Cible:
 def import_analyser(*, type_fichier: str, nom_fichier: str, contenu: bytes) -> Analyse:
     """Read and check a file, database cross-checks included, and say what importing it would change. No write."""
     cible = _cible(type_fichier, nom_fichier)
+    _verifier_taille(len(contenu))
     empreinte = _empreinte(contenu)
     analyse = Analyse(type_fichier, nom_fichier, empreinte, len(contenu),
                       doublon=imports.doublon(type_fichier, empreinte))
@@ -104,19 +113,20 @@ def import_analyser(*, type_fichier: str, nom_fichier: str, contenu: bytes) -> A
         resultat = imports.lire(cible, nom_fichier, contenu)
     except ImportRefuse as refus:
         return replace(analyse, erreurs=refus.erreurs, message=str(refus))
-    bilan = imports.verifier(cible, resultat)
+    with resultat:
+        bilan = imports.verifier(cible, resultat)
     analyse = replace(
-        analyse, nb_lignes=len(resultat.donnees), colonnes=cible.noms, apercu=_apercu(resultat),
+        analyse, nb_lignes=resultat.nb_lignes, colonnes=cible.noms, apercu=_apercu(resultat),
         erreurs=bilan.erreurs, colonnes_ignorees=resultat.colonnes_ignorees, nb_ajoutees=bilan.ajoutees,
         nb_remplacees=bilan.remplacees, nb_inchangees=bilan.inchangees,
     )
     return replace(analyse, message=_message_analyse(analyse))
 
 
-def _apercu(resultat) -> list[dict]:
-    debut = replace(resultat, donnees=resultat.donnees.head(LIGNES_APERCU))
-    return [{"ligne": int(ligne), **valeurs} for ligne, valeurs in zip(debut.donnees.index, debut.lignes(),
-                                                                        strict=True)]
+def _apercu(resultat: imports.FichierLu) -> list[dict]:
+    debut = resultat.apercu.head(LIGNES_APERCU)
+    lignes = replace(resultat, apercu=debut).lignes_apercu()
+    return [{"ligne": int(ligne), **valeurs} for ligne, valeurs in zip(debut.index, lignes, strict=True)]
 
 
 def _message_analyse(analyse: Analyse) -> str:
@@ -144,6 +154,7 @@ def import_soumettre(
     changed), or « en_attente » with its Travail when the worker will run it. The file is kept under var/fichiers.
     """
     _cible(type_fichier, nom_fichier)
+    _verifier_taille(len(contenu))
     nom_fichier = PurePath(nom_fichier).name
     empreinte = _empreinte(contenu)
     chemin = fichier_conserver(contenu, empreinte=empreinte, nom=nom_fichier)
@@ -211,11 +222,14 @@ def _demarrer(import_id: int) -> ImportFichier | None:
 def _importer(fichier: ImportFichier, avancer: Callable[[str], None]) -> None:
     cible = imports.cible(fichier.type_fichier)
     avancer("lecture")
+    if Path(fichier.chemin).stat().st_size > settings.PACTE_TAILLE_MAX_IMPORT:  # never read a file past the limit
+        raise ImportRefuse(message_trop_gros(Path(fichier.chemin).stat().st_size))
     contenu = Path(fichier.chemin).read_bytes()
     avancer("validation")
-    resultat = imports.lire(cible, fichier.nom_fichier, contenu)
-    avancer("base")
-    imports.enregistrer(cible, resultat, fichier, acting_user=fichier.cree_par)
+    with imports.lire(cible, fichier.nom_fichier, contenu) as resultat:
+        del contenu  # the lines are in the COPY text now
+        avancer("base")
+        imports.enregistrer(cible, resultat, fichier, acting_user=fichier.cree_par)
 
 
 def _avancement(travail: Travail | None) -> Callable[[str], None]:

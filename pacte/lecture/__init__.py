@@ -6,6 +6,10 @@
         print(resultat.rapport())                     # French table: ligne, colonne, valeur, motif
     resultat.donnees                                  # typed DataFrame, ready for COPY
     resultat.lignes()                                 # dicts of Decimal/date/int…, for small files
+
+A big file, in constant memory: each piece's typed lines go to `traiter` (the import writes them as COPY text):
+
+    bilan = valider_morceaux(lire_morceaux(contenu, "prets.csv"), PRETS, traiter)   # errors, counts, preview
 """
 
 from pacte.lecture.declarations import (
@@ -18,7 +22,7 @@ from pacte.lecture.declarations import (
     REHABILITATIONS,
     RESTRUCTURATIONS,
 )
-from pacte.lecture.fichier import ErreurLecture, lire_fichier
+from pacte.lecture.fichier import ErreurLecture, lire_fichier, lire_morceaux
 from pacte.lecture.rapport import formater_erreurs
 from pacte.lecture.valeurs import (
     Annee,
@@ -41,14 +45,17 @@ from pacte.lecture.validation import (
     Format,
     Regle,
     Resultat,
+    ResultatMorceaux,
     normaliser_entete,
     valeur_connue,
     valider,
+    valider_morceaux,
 )
 
 __all__ = [
     "AGREMENTS", "BASES", "FORMATS", "OBJECTIFS", "ORGANISMES", "PRETS", "REHABILITATIONS", "RESTRUCTURATIONS",
     "Annee", "Booleen", "Choix", "CodeCommune", "Colonne", "Date", "Entier", "Erreur", "ErreurLecture", "Format",
     "Montant", "Regle", "Resultat", "Siren", "Texte", "TypeValeur", "centimes", "code_departement", "code_region",
-    "formater_erreurs", "lire_fichier", "normaliser_entete", "valeur_connue", "valider",
+    "ResultatMorceaux", "formater_erreurs", "lire_fichier", "lire_morceaux", "normaliser_entete", "valeur_connue",
+    "valider", "valider_morceaux",
 ]

@@ -2,6 +2,9 @@
 
 The DataFrame keeps the header names as written and its index (named « ligne ») is the line number the user
 sees: the header is line 1, for CSV (one record a line, as a spreadsheet shows it) and XLSX (the sheet's row).
+
+`lire_morceaux` gives the same table in pieces of at most 100 000 lines, so that a million-line extract is read,
+checked and written without ever being whole in memory; `lire_fichier` joins the pieces, for small files.
 """
 
 from __future__ import annotations
@@ -10,23 +13,42 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import PurePath
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
 from pacte.lecture.validation import Erreur
 
-TAILLE_MAX = 200 * 1024 * 1024  # bytes once decompressed (an xlsx) or as uploaded (a csv)
+TAILLE_MAX = 200 * 1024 * 1024  # bytes of a csv as uploaded
+# Bytes of an xlsx once decompressed (declared sizes): a sheet of 1 048 576 lines of a CDC extract written with
+# inline strings is ≈ 500 Mo (470 Mo measured for a million lines of 9 columns); the sheet is read row by row, so
+# this bounds the time of a read, not its memory. The ratio check below still stops a zip bomb far earlier.
+DECOMPRESSE_MAX = 1024 * 1024 * 1024
 RATIO_MAX = 100  # Apache POI refuses members that inflate more than 100 times; real sheets stay under 20
 SEUIL_RATIO = 1024 * 1024  # small members (themes, styles) may compress very well and harm nobody
 MEMBRES_MAX = 10_000
 SIGNATURE_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx are OLE files
 SIGNATURE_ZIP = b"PK\x03\x04"
 BOM = "\ufeff".encode()
+# Hostile files (docs/fichiers-hostiles.md): every bound is checked before the file is parsed, or while the sheet is
+# read row by row, so that a file past one of them costs neither memory nor time. The formats have at most 10
+# columns; the largest real file, the national loans extract, has up to a million lines (9 million cells).
+COLONNES_MAX = 256  # columns of the header (Excel 97's limit): extracts carry extra columns, never thousands
+LIGNES_MAX = 1_048_576  # data lines, the header not counted: an Excel sheet's rows
+CELLULES_MAX = 12_000_000  # data lines × header columns: a million lines of the 9 columns and 3 extra ones
+LIGNES_PAR_MORCEAU = 100_000  # lines read, checked and written at a time
+LIGNE_MAX = 64 * 1024  # bytes of one line of a CSV: a line of the formats is about 100 bytes
+# C0 and C1 control characters (tab, line feed and carriage return excepted: a quoted cell may hold them) and the
+# bidirectional overrides, which make a name read differently from what it is; none has a place in a cell.
+CONTROLES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+ERREURS_CONTROLES_MAX = 100
 
 
 class ErreurLecture(ValueError):
@@ -40,36 +62,64 @@ class ErreurLecture(ValueError):
 
 
 def lire_fichier(
-    contenu: bytes, nom_fichier: str, *, taille_max: int = TAILLE_MAX, ratio_max: int = RATIO_MAX
+    contenu: bytes, nom_fichier: str, *, taille_max: int | None = None, ratio_max: int = RATIO_MAX
 ) -> pd.DataFrame:
     """The first sheet of an .xlsx or the table of a .csv, as strings (dtype str, no NA)."""
+    morceaux = list(lire_morceaux(contenu, nom_fichier, taille_max=taille_max, ratio_max=ratio_max))
+    if len(morceaux) == 1:
+        return morceaux[0]
+    entete = morceaux[0].columns  # duplicates kept: concat aligns on positions, not on names
+    tableau = pd.concat([m.set_axis(range(len(entete)), axis=1) for m in morceaux])
+    return tableau.set_axis(entete, axis=1)
+
+
+def lire_morceaux(
+    contenu: bytes, nom_fichier: str, *, taille_max: int | None = None, ratio_max: int = RATIO_MAX,
+    lignes: int = LIGNES_PAR_MORCEAU,
+) -> Iterator[pd.DataFrame]:
+    """The table of lire_fichier in pieces of at most `lignes` lines, in order, each with the header as columns;
+    at least one piece (empty when the file has a header only). Every bound is checked before the first piece."""
     extension = PurePath(nom_fichier).suffix.lower()
     if extension in (".csv", ".txt"):
-        return _lire_csv(contenu, taille_max)
+        return _morceaux_csv(contenu, TAILLE_MAX if taille_max is None else taille_max, lignes)
     if extension == ".xlsx":
-        return _lire_xlsx(contenu, taille_max, ratio_max)
+        return _morceaux_xlsx(contenu, DECOMPRESSE_MAX if taille_max is None else taille_max, ratio_max, lignes)
     if extension == ".xls":
         raise ErreurLecture("Le format Excel 97-2003 (.xls) n'est pas pris en charge : enregistrez en .xlsx ou CSV.")
     raise ErreurLecture(f"Format de fichier non pris en charge ({extension or 'sans extension'}) : .csv ou .xlsx.")
 
 
-def _avec_entete(tableau: pd.DataFrame, numeros) -> pd.DataFrame:
-    """First row as header names (duplicates kept, valider reports them), the other rows numbered."""
-    entete = [str(nom) for nom in tableau.iloc[0]]
-    donnees = tableau.iloc[1:].set_axis(entete, axis=1)
-    return donnees.set_axis(pd.Index(numeros, name="ligne"), axis=0)
+def _numerote(tableau: pd.DataFrame, entete: list[str], premiere: int) -> pd.DataFrame:
+    """Rows named by the header (duplicates kept, valider reports them), numbered from line `premiere`."""
+    numeros = pd.Index(range(premiere, premiere + len(tableau)), name="ligne")
+    return tableau.set_axis(entete, axis=1).set_axis(numeros, axis=0)
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------
 
 
-def _ligne_illisible(contenu: bytes) -> int | None:
-    """Line of the first byte that is not UTF-8, or None when the whole file decodes."""
+def _ligne_illisible(contenu: bytes, position: int) -> ErreurLecture:
+    """French message for the first byte that is not UTF-8: its line, and its column when the header is readable."""
+    ligne = contenu.count(b"\n", 0, position) + 1
+    debut = contenu.rfind(b"\n", 0, position) + 1
+    colonne = ""
     try:
-        contenu.decode("utf-8-sig")
-    except UnicodeDecodeError as erreur:
-        return contenu[: erreur.start].count(b"\n") + 1
-    return None
+        entete = _premiere_ligne(contenu).decode("utf-8-sig").rstrip("\r")
+        avant = contenu[debut:position].decode("utf-8")
+        noms = next(csv.reader([entete], delimiter=separateur(entete)))
+        rang = len(next(csv.reader([avant], delimiter=separateur(entete)), [""])) - 1
+        colonne = f", colonne {noms[rang]}" if ligne > 1 and 0 <= rang < len(noms) else ""
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        pass
+    return ErreurLecture(
+        f"Le fichier n'est pas encodé en UTF-8 (caractère illisible ligne {ligne}{colonne}) : "
+        "enregistrez-le en « CSV UTF-8 »."
+    )
+
+
+def _premiere_ligne(contenu: bytes) -> bytes:
+    fin = contenu.find(b"\n")
+    return contenu if fin == -1 else contenu[:fin]
 
 
 def separateur(entete: str) -> str:
@@ -78,29 +128,117 @@ def separateur(entete: str) -> str:
     return "," if entete.count(",") > entete.count(";") else ";"
 
 
-def _lire_csv(contenu: bytes, taille_max: int) -> pd.DataFrame:
+def _verifier_lignes(contenu: bytes) -> int:
+    """Refuse too many lines, or a line too long (50 Mo without a line break), before anything is parsed.
+    Returns the number of data lines: the lines after the header, an empty end after the last line break aside."""
+    nombre = contenu.count(b"\n") + (0 if contenu.endswith(b"\n") else 1) - 1
+    if nombre > LIGNES_MAX:
+        raise ErreurLecture(
+            f"Fichier refusé : {nombre} lignes de données ({LIGNES_MAX} au plus, sans compter l'en-tête)."
+        )
+    fins = np.flatnonzero(np.frombuffer(contenu, dtype=np.uint8) == ord("\n"))
+    longueurs = np.diff(np.concatenate(([-1], fins, [len(contenu)]))) - 1
+    trop_longues = np.flatnonzero(longueurs > LIGNE_MAX)
+    if len(trop_longues):
+        ligne = int(trop_longues[0])
+        raise ErreurLecture(
+            f"Fichier refusé : la ligne {ligne + 1} fait {_mo(int(longueurs[ligne]))} sans retour à la ligne "
+            f"({LIGNE_MAX // 1024} Kio au plus) ; ce n'est pas un fichier au format attendu."
+        )
+    return max(nombre, 0)
+
+
+def _verifier_largeur(entete: list[str], nombre_lignes: int) -> None:
+    """Refuse a header of thousands of columns, or more cells than any real file, before the table is built."""
+    if len(entete) > COLONNES_MAX:
+        raise ErreurLecture(
+            f"Fichier refusé : l'en-tête (ligne 1) compte {len(entete)} colonnes ({COLONNES_MAX} au plus) ; "
+            "ce n'est pas un fichier au format attendu."
+        )
+    if len(entete) * nombre_lignes > CELLULES_MAX:
+        raise ErreurLecture(
+            f"Fichier refusé : {nombre_lignes} lignes de {len(entete)} colonnes, plus de {CELLULES_MAX} cellules ; "
+            "retirez les colonnes inutiles ou découpez le fichier."
+        )
+
+
+def visible(texte: str) -> str:
+    """A value with its control characters written « <U+0000> », cut at 100 characters: safe to store and show."""
+    texte = CONTROLES.sub(lambda m: f"<U+{ord(m.group()):04X}>", texte)
+    return texte if len(texte) <= 100 else texte[:99] + "…"
+
+
+def _erreur_controles(rangees, entete: list[str]) -> ErreurLecture:
+    """Every cell (up to 100) holding a control character, by line and column, as one refusal."""
+    erreurs = []
+    for ligne, rangee in rangees:
+        for rang, valeur in enumerate(rangee):
+            trouve = CONTROLES.search(valeur)
+            if trouve and len(erreurs) < ERREURS_CONTROLES_MAX:
+                colonne = visible(entete[rang]) if rang < len(entete) and ligne > 1 else f"colonne {rang + 1}"
+                motif = f"caractère de contrôle interdit (U+{ord(trouve.group()):04X})"
+                erreurs.append(Erreur(ligne, colonne, visible(valeur), motif))
+    lieux = ", ".join(f"ligne {e.ligne} ({e.colonne})" for e in erreurs[:5]) + (" …" if len(erreurs) > 5 else "")
+    lignes = len({e.ligne for e in erreurs})
+    return ErreurLecture(
+        f"Caractères de contrôle interdits dans {len(erreurs)} cellule(s) sur {lignes} ligne(s) (octet nul, "
+        f"caractère invisible ou d'inversion de sens) : {lieux}.",
+        erreurs,
+    )
+
+
+BLOC_TEXTE = 8 * 1024 * 1024  # bytes decoded at a time: the text of a big file is never whole in memory
+
+
+def _verifier_texte(contenu: bytes) -> bool:
+    """Refuse bytes that are not UTF-8, or an empty file; say whether a control character is there. Decoded in
+    blocks cut at line breaks (a character never spans one), so the text of a big file is never whole."""
+    debut, vide, controles = 0, True, False
+    while debut < len(contenu):
+        fin = contenu.find(b"\n", debut + BLOC_TEXTE)
+        fin = len(contenu) if fin == -1 else fin + 1
+        try:
+            texte = contenu[debut:fin].decode("utf-8-sig" if debut == 0 else "utf-8")
+        except UnicodeDecodeError as erreur:
+            bom = len(BOM) if debut == 0 and contenu.startswith(BOM) else 0
+            raise _ligne_illisible(contenu, debut + bom + erreur.start) from None
+        vide = vide and (not texte or texte.isspace())
+        controles = controles or bool(CONTROLES.search(texte))
+        debut = fin
+    if vide:
+        raise ErreurLecture("Le fichier est vide.")
+    return controles
+
+
+def _morceaux_csv(contenu: bytes, taille_max: int, lignes: int) -> Iterator[pd.DataFrame]:
     if len(contenu) > taille_max:
         raise ErreurLecture(f"Fichier trop volumineux ({_mo(len(contenu))}, limite {_mo(taille_max)}).")
     if contenu.startswith(SIGNATURE_ZIP) or contenu.startswith(SIGNATURE_OLE):
         raise ErreurLecture("Ce fichier est un classeur Excel, pas un CSV : donnez-lui l'extension .xlsx.")
-    ligne = _ligne_illisible(contenu)
-    if ligne is not None:
-        raise ErreurLecture(
-            f"Le fichier n'est pas encodé en UTF-8 (caractère illisible ligne {ligne}) : "
-            "enregistrez-le en « CSV UTF-8 »."
-        )
-    if not contenu.removeprefix(BOM).strip():
-        raise ErreurLecture("Le fichier est vide.")
-    sep = separateur(contenu.split(b"\n", 1)[0].decode("utf-8-sig"))
+    nombre = _verifier_lignes(contenu)
+    controles = _verifier_texte(contenu)
+    ligne_entete = _premiere_ligne(contenu).decode("utf-8-sig").rstrip("\r")
+    sep = separateur(ligne_entete)
+    entete = next(csv.reader([ligne_entete], delimiter=sep), [])
+    _verifier_largeur(entete, nombre)
+    if controles:
+        texte = contenu.decode("utf-8-sig")
+        raise _erreur_controles(enumerate(csv.reader(io.StringIO(texte), delimiter=sep), start=1), entete)
     try:
         # pandas decodes the bytes itself: handing it a str would make it encode everything back to UTF-8.
-        tableau = pd.read_csv(
+        lecteur = pd.read_csv(
             io.BytesIO(contenu), sep=sep, header=None, dtype=str, encoding="utf-8-sig", na_filter=False,
             skip_blank_lines=False,  # a blank line still counts, so the numbers match the file
+            chunksize=lignes,
         )
+        premiere = None
+        for tableau in lecteur:
+            if premiere is None:
+                entete, tableau, premiere = [str(nom) for nom in tableau.iloc[0]], tableau.iloc[1:], 2
+            yield _numerote(tableau, entete, premiere)
+            premiere += len(tableau)
     except pd.errors.ParserError:
         raise _champs_en_trop(contenu.decode("utf-8-sig"), sep) from None
-    return _avec_entete(tableau, range(2, len(tableau) + 1))
 
 
 def _champs_en_trop(texte: str, sep: str) -> ErreurLecture:
@@ -144,6 +282,10 @@ def verifier_archive(contenu: bytes, taille_max: int = TAILLE_MAX, ratio_max: in
         raise ErreurLecture(
             "Classeur protégé par mot de passe ou au format .xls : enregistrez-le en .xlsx sans mot de passe."
         )
+    if not contenu.startswith(SIGNATURE_ZIP) and _texte(contenu[:4096]):
+        raise ErreurLecture(
+            "Ce fichier n'est pas un classeur XLSX valide : c'est un texte (CSV ?), donnez-lui l'extension .csv."
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
             membres = archive.infolist()
@@ -152,6 +294,17 @@ def verifier_archive(contenu: bytes, taille_max: int = TAILLE_MAX, ratio_max: in
             "Ce fichier n'est pas un classeur XLSX valide (archive zip illisible ou tronquée)."
         ) from None
     _verifier_membres(membres, taille_max, ratio_max)
+
+
+def _texte(debut: bytes) -> bool:
+    """The start of a file is text: UTF-8 (a character cut at the end aside), no NUL byte, something printed."""
+    try:
+        texte = debut.decode("utf-8-sig")
+    except UnicodeDecodeError as erreur:
+        if erreur.start < len(debut) - 3:
+            return False
+        texte = debut[: erreur.start].decode("utf-8-sig")
+    return "\x00" not in texte and bool(texte.strip())
 
 
 def _verifier_membres(membres: list[zipfile.ZipInfo], taille_max: int, ratio_max: int) -> None:
@@ -170,28 +323,18 @@ def _verifier_membres(membres: list[zipfile.ZipInfo], taille_max: int, ratio_max
         raise ErreurLecture("Ce fichier n'est pas un classeur XLSX valide (archive zip sans [Content_Types].xml).")
 
 
-def _lire_xlsx(contenu: bytes, taille_max: int, ratio_max: int) -> pd.DataFrame:
+def _morceaux_xlsx(contenu: bytes, taille_max: int, ratio_max: int, lignes: int) -> Iterator[pd.DataFrame]:
     verifier_defusedxml()
     verifier_archive(contenu, taille_max, ratio_max)
-    numeros, rangees = _rangees_premiere_feuille(contenu)
-    if not rangees:
-        raise ErreurLecture("La première feuille du classeur est vide.")
-    largeur = len(rangees[0])
-    tableau = pd.DataFrame([(r + ("",) * largeur)[:largeur] for r in rangees], dtype=str)
-    return _avec_entete(tableau, numeros[1:])
-
-
-def _rangees_premiere_feuille(contenu: bytes) -> tuple[list[int], list[tuple[str, ...]]]:
-    """Non-empty rows of the first sheet as text, with their row numbers; row 1 is the header."""
     try:
         # openpyxl warns about features it drops (data validation, conditional formats); they do not matter here.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-            try:
-                return _rangees(classeur.worksheets[0])
-            finally:
-                classeur.close()
+        try:
+            yield from _morceaux_feuille(classeur.worksheets[0], lignes)
+        finally:
+            classeur.close()
     except ErreurLecture:
         raise
     except Exception as erreur:  # a damaged workbook fails in many ways (KeyError, ParseError, zlib…)
@@ -208,20 +351,48 @@ def _erreur_classeur(erreur: Exception) -> ErreurLecture:
     return ErreurLecture(f"Classeur XLSX illisible ou endommagé ({type(erreur).__name__}).")
 
 
-def _rangees(feuille) -> tuple[list[int], list[tuple[str, ...]]]:
+def _morceaux_feuille(feuille, lignes: int) -> Iterator[pd.DataFrame]:
+    """Non-empty rows of the sheet as text, `lignes` at a time, numbered by their row; row 1 is the header.
+    The bounds and the control characters are checked piece by piece, before the piece is handed on."""
     # The declared dimension may claim A1:XFD1048576; recompute it from the cells actually there.
     feuille.reset_dimensions()
     rangees = feuille.iter_rows(values_only=True)
     entete = tuple(_texte_cellule(v) for v in next(rangees, ()))
     while entete and entete[-1] == "":
         entete = entete[:-1]
-    numeros, textes = [1], [entete]
+    if not entete:
+        raise ErreurLecture("La première feuille du classeur est vide.")
+    _verifier_largeur(list(entete), 0)
+    largeur, nombre, vide = len(entete), 0, ("",) * len(entete)
+    uniques: dict[str, str] = {}  # one string per distinct value: SIREN, products and codes repeat on every line
+    numeros, textes = [], []
+    controles = [(1, entete)] if any(CONTROLES.search(t) for t in entete) else []
     for numero, rangee in enumerate(rangees, start=2):
-        texte = tuple(_texte_cellule(v) for v in rangee[: len(entete)])  # cells past the header have no name
-        if any(texte):
-            numeros.append(numero)
-            textes.append(texte)
-    return numeros, textes if entete else []
+        texte = tuple(uniques.setdefault(t, t) for t in map(_texte_cellule, rangee[:largeur]))
+        if not any(texte):
+            continue
+        nombre += 1
+        if nombre > LIGNES_MAX or nombre * largeur > CELLULES_MAX:
+            raise ErreurLecture(
+                f"Fichier refusé : plus de {LIGNES_MAX} lignes de données ou de {CELLULES_MAX} cellules (atteint "
+                f"ligne {numero}) ; retirez les colonnes inutiles ou découpez le fichier."
+            )
+        numeros.append(numero)
+        textes.append((texte + vide)[:largeur])
+        if CONTROLES.search("\n".join(texte)):
+            controles.append((numero, texte))
+        if len(textes) == lignes:
+            yield _morceau(textes, numeros, entete, controles)
+            numeros, textes, uniques = [], [], {}
+    if textes or nombre == 0 or controles:
+        yield _morceau(textes, numeros, entete, controles)
+
+
+def _morceau(textes: list[tuple[str, ...]], numeros: list[int], entete: tuple[str, ...], controles) -> pd.DataFrame:
+    if controles:  # refused before a piece holding one is handed on; the rest of the sheet is not read
+        raise _erreur_controles(controles, list(entete))
+    tableau = pd.DataFrame(textes, columns=range(len(entete)), dtype=str)
+    return tableau.set_axis(list(entete), axis=1).set_axis(pd.Index(numeros, name="ligne"), axis=0)
 
 
 def _texte_cellule(valeur) -> str:

@@ -331,3 +331,90 @@ def _erreurs_cles(fmt, donnees) -> list[Erreur]:
         else:
             premiere[cle] = ligne
     return erreurs
+
+
+# --- A file in pieces --------------------------------------------------------------------------------------------
+
+
+SEPARATEUR_CLE = "\x1f"  # joins the columns of a composite key; a cell never holds it (a control character)
+
+
+@dataclass
+class ResultatMorceaux:
+    """What valider_morceaux says of a file whose typed lines went, piece by piece, to its `traiter`.
+
+    nb_lignes: lines kept (not empty); apercu: the first of them, typed as in Resultat.donnees."""
+
+    format: Format
+    erreurs: list[Erreur]
+    colonnes_ignorees: list[str]
+    nb_lignes: int
+    apercu: pd.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        return not self.erreurs
+
+    def lignes_apercu(self) -> list[dict]:
+        return Resultat(self.format, self.apercu, []).lignes()
+
+
+def valider_morceaux(
+    morceaux: Iterable[pd.DataFrame], colonnes: Format | Sequence[Colonne],
+    traiter: Callable[[pd.DataFrame], object], *, apercu: int = 20,
+) -> ResultatMorceaux:
+    """valider() over a file read in pieces (lire_morceaux), in constant memory: each piece is checked, its typed
+    lines handed to `traiter` and dropped. The errors are those valider() gives on the whole file, in the same
+    order: the header's once, and duplicate keys across pieces (the keys alone are kept, as compact strings)."""
+    fmt = _en_format(colonnes)
+    sans_cles = dataclasses.replace(fmt, cles=())
+    erreurs, ignorees, cles, numeros, nombre, debut = [], None, [], [], 0, None
+    for morceau in morceaux:
+        resultat = valider(morceau, sans_cles)
+        entete = ignorees is None
+        ignorees = resultat.colonnes_ignorees if entete else ignorees
+        erreurs += resultat.erreurs if entete else [e for e in resultat.erreurs if e.ligne != 1]
+        donnees = resultat.donnees
+        if fmt.cles and len(donnees):
+            cle, ligne = _cles_compactes(donnees, fmt.cles)
+            cles.append(cle)
+            numeros.append(ligne)
+        debut = donnees.head(apercu) if debut is None else pd.concat([debut, donnees.head(apercu - len(debut))])
+        nombre += len(donnees)
+        if len(donnees):
+            traiter(donnees)
+        del resultat, donnees
+    doublons = _doublons(np.concatenate(cles), np.concatenate(numeros), fmt.cles) if cles else []
+    if doublons:
+        rang = {c.nom: i for i, c in enumerate(fmt.colonnes)}
+        erreurs = sorted(erreurs + doublons,
+                         key=lambda e: _cle_de_tri(e.ligne, rang.get(e.colonne.split(",")[0], 0), rang))
+    return ResultatMorceaux(fmt, erreurs, ignorees or [], nombre, debut)
+
+
+def _cles_compactes(donnees: pd.DataFrame, noms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The complete keys of the lines as numpy variable-width strings (16 bytes each for a short key, against
+    about 60 for a Python str), with their line numbers."""
+    cles = donnees[list(noms)]
+    completes = cles.notna().all(axis=1).to_numpy()
+    textes = cles[completes].astype(str)
+    joint = textes.iloc[:, 0] if len(noms) == 1 else textes.agg(SEPARATEUR_CLE.join, axis=1)
+    return (np.array(joint.tolist(), dtype=np.dtypes.StringDType()),
+            donnees.index.to_numpy(dtype=np.int64)[completes])
+
+
+def _doublons(cles: np.ndarray, numeros: np.ndarray, noms: Sequence[str]) -> list[Erreur]:
+    """Lines whose key an earlier line has, each naming that first line (as _erreurs_cles)."""
+    ordre = np.argsort(cles, kind="stable")  # equal keys stay in line order
+    triees = cles[ordre]
+    nouvelle = np.concatenate(([True], triees[1:] != triees[:-1]))
+    if nouvelle.all():
+        return []
+    premieres = numeros[ordre][nouvelle][np.cumsum(nouvelle) - 1]
+    colonne = ", ".join(noms)
+    return [
+        Erreur(int(ligne), colonne, str(cle).replace(SEPARATEUR_CLE, " / "),
+               f"clé en double : même {colonne} qu'à la ligne {premiere}")
+        for ligne, cle, premiere in zip(numeros[ordre][~nouvelle].tolist(), triees[~nouvelle].tolist(),
+                                        premieres[~nouvelle].tolist(), strict=True)
+    ]

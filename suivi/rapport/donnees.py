@@ -123,8 +123,7 @@ def _production(annee: int) -> dict:
     par_annee = tableaux.indicateurs_par_annee(tableaux.Perimetre.national(), annees)
     sources = tableaux.sources(tableaux.Perimetre.national(), (annee,))
     i = par_annee[annee]
-    outre_mer = Agrement.objects.filter(annee=annee, anru=False, region__metropole=False).aggregate(
-        n=Sum("nb_logements", default=0))["n"]
+    par_region = _production_par_region(annee)
     produits = {"PLUS": i.plus, "PLAI": i.plai, "PLS": i.pls}
     return {
         "total": i.production_secteur,
@@ -136,14 +135,14 @@ def _production(annee: int) -> dict:
         "objectif_secteur": OBJECTIF_PRODUCTION_SECTEUR,
         "taux_secteur": _taux(i.production_secteur, OBJECTIF_PRODUCTION_SECTEUR),
         "anru": i.anru,
-        "outre_mer": outre_mer,
+        "outre_mer": sum(r["logements"] for r in par_region if not r["metropole"]),  # same filter, no second query
         "par_produit": [{"produit": p.label, "logements": produits[p.value],
                          "part": _taux(produits[p.value], i.production_secteur)} for p in ProduitAgrement],
         "evolution": [{"annee": a, "total": ind.production_secteur, "hlm": ind.production_hlm,
                        "objectif_hlm": _objectif_production(ind),
                        "taux": _taux(ind.production_hlm, _objectif_production(ind))}
                       for a, ind in par_annee.items()],
-        "par_region": _production_par_region(annee),
+        "par_region": par_region,
         "rehabilitations": _rehabilitations(annee, i, sources),
         "source": _source_fichiers(sources["agrements"], "Agréments SISAL / SPLS",
                                    donnees=bool(i.production_secteur or i.anru)),

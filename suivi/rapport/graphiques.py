@@ -1,8 +1,11 @@
 """Vector charts of the annual report, drawn as SVG strings from plain values (no ORM, no plotting library).
 
 Each chart carries a ``<title>`` for assistive technologies; the report prints the same figures in a table beside it.
+Kept light for the PDF renderer: the bars of one colour are one ``<path>``, and the font is set once on the ``<svg>``
+(each SVG element costs WeasyPrint a style computation and a drawing call).
 """
 
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from pacte.formats import format_nombre
@@ -19,20 +22,46 @@ COULEURS_ETIQUETTES = {"A": "#009c6d", "B": "#52b153", "C": "#a5cc47", "D": "#f4
                        "F": "#eb8235", "G": "#d7221f"}
 
 
-def _svg(largeur: int, hauteur: int, titre: str, contenu: list[str]) -> str:
+@dataclass(frozen=True)
+class _Forme:
+    """A rectangle (``trait`` 0: filled) or a line (stroked ``trait`` wide), one sub-path of its group's ``<path>``."""
+
+    chemin: str
+    couleur: str
+    trait: float = 0
+
+
+def _svg(largeur: int, hauteur: int, titre: str, contenu: list) -> str:
+    """The chart: the shapes of one colour (and width) as one ``<path>``, groups painted in the order of their first
+    shape, then the texts on top."""
+    groupes: dict[tuple[str, float], list[str]] = {}
+    for element in contenu:
+        if isinstance(element, _Forme):
+            groupes.setdefault((element.couleur, element.trait), []).append(element.chemin)
+    formes = [
+        f'<path fill="{couleur}" d="{" ".join(chemins)}"/>' if not trait else
+        f'<path fill="none" stroke="{couleur}" stroke-width="{trait:g}" d="{" ".join(chemins)}"/>'
+        for (couleur, trait), chemins in groupes.items()
+    ]
+    textes = [element for element in contenu if not isinstance(element, _Forme)]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {largeur} {hauteur}" width="{largeur}" '
-            f'height="{hauteur}" role="img" aria-label={quoteattr(titre)}><title>{escape(titre)}</title>'
-            + "".join(contenu) + "</svg>")
+            f'height="{hauteur}" role="img" aria-label={quoteattr(titre)} {POLICE} fill="{TEXTE}">'
+            f"<title>{escape(titre)}</title>" + "".join(formes) + "".join(textes) + "</svg>")
 
 
 def _texte(x, y, texte: str, *, taille: int = 11, ancre: str = "start", gras: bool = False, couleur=TEXTE) -> str:
-    poids = ' font-weight="700"' if gras else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{taille}" text-anchor="{ancre}" fill="{couleur}" {POLICE}'
-            f"{poids}>{escape(texte)}</text>")
+    attributs = (f' text-anchor="{ancre}"' if ancre != "start" else "") + (' font-weight="700"' if gras else "") + (
+        f' fill="{couleur}"' if couleur != TEXTE else "")
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{taille}"{attributs}>{escape(texte)}</text>'
 
 
-def _rect(x, y, largeur, hauteur, couleur: str) -> str:
-    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(largeur, 0):.1f}" height="{hauteur:.1f}" fill="{couleur}"/>'
+def _rect(x, y, largeur, hauteur, couleur: str) -> _Forme:
+    largeur = max(largeur, 0)
+    return _Forme(f"M{x:.1f} {y:.1f}h{largeur:.1f}v{hauteur:.1f}h{-largeur:.1f}z", couleur)
+
+
+def _ligne(x1, y1, x2, y2, couleur: str, epaisseur: float = 1) -> _Forme:
+    return _Forme(f"M{x1:.1f} {y1:.1f}L{x2:.1f} {y2:.1f}", couleur, epaisseur)
 
 
 def _echelle(maximum: int) -> int:
@@ -52,12 +81,7 @@ def barres_regions(regions: list[dict], titre: str) -> str:
     largeur = 680
     zone = largeur - gauche - droite
     maximum = _echelle(max([r["logements"] for r in regions] + [r["objectif"] or 0 for r in regions] + [0]))
-    contenu = [
-        _rect(gauche, 6, 10, 10, BLEU), _texte(gauche + 14, 15, "Organismes Hlm", taille=10),
-        _rect(gauche + 120, 6, 10, 10, BLEU_CLAIR), _texte(gauche + 134, 15, "Autres maîtres d'ouvrage", taille=10),
-        f'<line x1="{gauche + 290}" y1="5" x2="{gauche + 290}" y2="17" stroke="{ORANGE}" stroke-width="3"/>',
-        _texte(gauche + 297, 15, "Objectif Hlm", taille=10),
-    ]
+    contenu = []  # bars first: all dwellings (light), then the Hlm share (dark) over them, then the targets
     for rang, region in enumerate(regions):
         y = haut + rang * pas
         nom = ("★ " if region["prioritaire"] else "") + region["nom"]
@@ -68,10 +92,14 @@ def barres_regions(regions: list[dict], titre: str) -> str:
         contenu.append(_texte(gauche + total + 4, y + 12, format_nombre(region["logements"]), taille=9))
         if region["objectif"]:
             x = gauche + zone * region["objectif"] / maximum
-            contenu.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + 17}" stroke="{ORANGE}" '
-                           'stroke-width="3"/>')
+            contenu.append(_ligne(x, y, x, y + 17, ORANGE, 3))
+    contenu += [
+        _rect(gauche, 6, 10, 10, BLEU), _texte(gauche + 14, 15, "Organismes Hlm", taille=10),
+        _rect(gauche + 120, 6, 10, 10, BLEU_CLAIR), _texte(gauche + 134, 15, "Autres maîtres d'ouvrage", taille=10),
+        _ligne(gauche + 290, 5, gauche + 290, 17, ORANGE, 3), _texte(gauche + 297, 15, "Objectif Hlm", taille=10),
+    ]
     bas = haut + len(regions) * pas
-    contenu.append(f'<line x1="{gauche}" y1="{haut - 2}" x2="{gauche}" y2="{bas}" stroke="{GRIS}"/>')
+    contenu.append(_ligne(gauche, haut - 2, gauche, bas, GRIS))
     for graduation in range(5):
         x = gauche + zone * graduation / 4
         contenu.append(_texte(x, bas + 14, format_nombre(maximum * graduation // 4), taille=9, ancre="middle",
@@ -85,14 +113,14 @@ def colonnes_annees(evolution: list[dict], titre: str) -> str:
     maximum = _echelle(max([max(a["total"], a["objectif_hlm"]) for a in evolution] + [0]))
     series = (("total", "Tous maîtres d'ouvrage", BLEU_CLAIR), ("hlm", "Organismes Hlm", BLEU),
               ("objectif_hlm", "Objectif Hlm", ORANGE))
-    contenu = []
+    contenu = []  # the grid first, under the bars
+    for graduation in range(5):
+        y = bas - (bas - 30) * graduation / 4
+        contenu.append(_ligne(gauche, y, largeur - 10, y, GRIS_CLAIR))
+        contenu.append(_texte(gauche - 6, y + 4, format_nombre(maximum * graduation // 4), taille=9, ancre="end"))
     for rang, (_, libelle, couleur) in enumerate(series):
         contenu += [_rect(gauche + rang * 170, 4, 10, 10, couleur), _texte(gauche + rang * 170 + 14, 13, libelle,
                                                                           taille=10)]
-    for graduation in range(5):
-        y = bas - (bas - 30) * graduation / 4
-        contenu.append(f'<line x1="{gauche}" y1="{y:.1f}" x2="{largeur - 10}" y2="{y:.1f}" stroke="{GRIS_CLAIR}"/>')
-        contenu.append(_texte(gauche - 6, y + 4, format_nombre(maximum * graduation // 4), taille=9, ancre="end"))
     groupe = (largeur - gauche - 10) / max(len(evolution), 1)
     for rang, annee in enumerate(evolution):
         x0 = gauche + rang * groupe + groupe * 0.15

@@ -1,5 +1,6 @@
-"""Pages of both calls: access by role (the generic walker, restricted to these apps), and the whole path through
-the web forms — an organism applies, the committee asks for a completion, two members score, the manager decides."""
+"""Pages of both calls (their access by role is in the policy table walked by tests/test_acces.py), and the whole
+path through the web forms — an organism applies, the committee asks for a completion, two members score, the
+manager decides."""
 
 import datetime
 from decimal import Decimal
@@ -12,26 +13,6 @@ from pacte.appels.enums import StatutCandidature
 from pacte.enums import Role
 from pacte.models_appels import Candidature
 from tests.appels.factories import AppelFactory, ThemeFactory
-from tests.test_acces import _attendu, _toutes_les_urls
-
-ESPACES = ("innovation:", "logements_accompagnes:", "appels-")
-
-
-@pytest.mark.django_db
-def test_acces_par_role_aux_pages_des_appels(client, personas):
-    organisme = personas[Role.ORGANISME].organisme
-    urls = [(n, u, c) for n, u, c in _toutes_les_urls(organisme.siren) if n.startswith(ESPACES)]
-    assert len(urls) >= 14
-    ecarts = []
-    for utilisateur in [None, *personas.values()]:
-        client.logout()
-        if utilisateur is not None:
-            client.force_login(utilisateur)
-        for _nom, url, classe in urls:
-            statut = client.get(url).status_code
-            if statut != _attendu(classe, utilisateur):
-                ecarts.append(f"{utilisateur and utilisateur.role} {url}: {statut}")
-    assert not ecarts, "\n".join(ecarts)
 
 
 def _poster(client, url, **donnees):

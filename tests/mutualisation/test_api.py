@@ -4,14 +4,16 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mutualisation.enums import StatutCalcul, StatutImport
 from mutualisation.models import Bareme, Calcul, Campagne, ImportFichier
 from mutualisation.services.campagne import calcul_executer
 from pacte.enums import Role
-from tests.factories import ImportFichierFactory, OrganismeFactory, RegionFactory
-from tests.mutualisation.test_pages import LECTEURS, construire_campagne
+from tests.factories import BaseAnnuelleFactory, ImportFichierFactory, OrganismeFactory, PretFactory, RegionFactory
+from tests.mutualisation.test_pages import LECTEURS, calculer, construire_campagne
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +166,22 @@ def test_resultats_filtres_et_tri(client, personas, campagne, django_assert_max_
     soldes = [Decimal(r["solde"]) for r in client.get(url, {"tri": "-solde"}).json()["results"]]
     assert soldes == sorted(soldes, reverse=True) and sum(soldes) == 0
     assert client.get(_api("mutualisation-resultat-list", annee=2014)).json()["count"] == 0
+
+
+def test_resultats_serialises_une_fois_par_calcul_et_par_adresse(client, personas, campagne):
+    client.force_login(personas[Role.COMMISSION])
+    url = _api("mutualisation-resultat-list", annee=2013)
+    premiere = client.get(url, {"taille": 2}).json()
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(url, {"taille": 2}).json() == premiere
+    assert not [q for q in requetes.captured_queries if "mutualisation_resultatorganisme" in q["sql"]]
+    assert len(premiere["results"]) == 2 and "taille=2" in premiere["next"]
+    assert client.get(url).json()["count"] == 3 and len(client.get(url).json()["results"]) == 3
+    nouvel_organisme = OrganismeFactory()
+    BaseAnnuelleFactory(organisme=nouvel_organisme)
+    PretFactory(organisme=nouvel_organisme)
+    calculer()
+    assert client.get(url, {"taille": 2}).json()["count"] == 4
 
 
 def test_avis_d_un_organisme_par_son_utilisateur_seulement(client, personas, campagne):

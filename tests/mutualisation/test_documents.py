@@ -154,6 +154,9 @@ def test_avis_de_versement_egal_au_resultat_enregistre(annee_validee):
     # bases: the organism's and the contributors' national totals (OPH + ESH, the cooperative being exempt)
     assert _euros(Decimal("4000000.00")) in texte and _euros(Decimal("12000000.00")) in texte
     assert _euros(Decimal("150000.00")) in texte and "3 000" in _espaces(texte)
+    # each part's computation on one line: total of the part × the organism's base ÷ the contributors' base
+    loyers = Decimal(annee_validee["calcul"].totaux["total_loyers"])
+    assert f"{_euros(loyers)} × {_euros(Decimal('4000000.00'))} ÷ {_euros(Decimal('12000000.00'))}" in texte
     assert f"date de versement prévue : {date(2014, 4, 2):%d/%m/%Y}" in texte
     assert f"MUT-2013-{resultat.organisme_id}" in texte
 
@@ -192,6 +195,23 @@ def test_metadonnees_des_pdf_titre_langue_balisage(annee_validee):
     contenu = bilan.bilan_pdf(annee_validee["calcul"])
     assert "Title:           Bilan annuel de la mutualisation financière Hlm 2013" in _info(contenu)
     assert b"/Lang (fr)" in _objets(contenu)
+
+
+def test_l_avis_est_analyse_en_xml_et_rendu_comme_en_html(annee_validee):
+    """Notices are well-formed XML, parsed by expat rather than the slower HTML5 parser (docs/documents.md § 5): a
+    template change that broke this would silently cost 8 % of the batch. Both parsers give the same PDF; a page that
+    is not well-formed is still rendered, through the HTML parser."""
+    html = avis.avis_html(_resultat(annee_validee, "esh"), _contexte(annee_validee))
+    moteur = rendu.rendu()
+    document = rendu.HtmlBienForme.ou_html(html, moteur.fetcher)
+    assert isinstance(document, rendu.HtmlBienForme)
+    en_html = rendu.HTML(string=html, base_url=rendu.BASE_URL, url_fetcher=moteur.fetcher)
+    options = {"stylesheets": [moteur.css], "font_config": moteur.polices, **rendu.OPTIONS_PDF}
+    assert _texte(document.write_pdf(**options)) == _texte(en_html.write_pdf(**options))
+    assert "=HYPERLINK" in _texte(moteur.pdf(html))
+    assert not isinstance(rendu.HtmlBienForme.ou_html("<p>un<br>deux</p>", moteur.fetcher), rendu.HtmlBienForme)
+    entites = '<!DOCTYPE p [<!ENTITY e "x">]><p>&e;</p>'
+    assert not isinstance(rendu.HtmlBienForme.ou_html(entites, moteur.fetcher), rendu.HtmlBienForme)
 
 
 def test_le_rendu_ne_lit_que_les_fichiers_statiques():
@@ -306,11 +326,14 @@ def test_avis_generer_exige_un_calcul_valide_et_le_droit(personas, membres):
 
 
 def test_rendu_en_un_seul_processus_identique(annee_validee, tmp_path):
-    """The batch renders on every core; a single process gives the same files (same texts)."""
+    """The batch renders on every core; a single process gives the same files (same texts), listed by name."""
     calcul = annee_validee["calcul"]
+    etapes = []
     un = lot_ecrire(calcul, tmp_path / "un", date_emission=EMISSION, processus=1)
-    deux = lot_ecrire(calcul, tmp_path / "deux", date_emission=EMISSION, processus=2)
-    assert [c.name for c, _ in un.avis] == [c.name for c, _ in deux.avis]
+    deux = lot_ecrire(calcul, tmp_path / "deux", date_emission=EMISSION, processus=2,
+                      progression=lambda faits, total: etapes.append((faits, total)))
+    assert [c.name for c, _ in un.avis] == [c.name for c, _ in deux.avis] == sorted(c.name for c, _ in deux.avis)
+    assert etapes == [(1, 3), (2, 3), (3, 3)]  # the progress bar moves once per notice, in any order of completion
     for (a, _), (b, _) in zip(un.avis, deux.avis, strict=True):
         assert _texte(a.read_bytes()) == _texte(b.read_bytes())
 

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -304,6 +306,26 @@ def test_resultats_nombre_de_requetes_constant(client, personas, django_assert_m
         contenu = client.get(url).content.decode()
     assert len(grandes.captured_queries) == len(petites.captured_queries)
     assert "45 organismes" in contenu
+
+
+def test_resultats_rendus_une_fois_par_calcul_puis_lus_du_cache(client, personas, campagne):
+    """The table comes from the cache until the next run; the shell (the reader's name) is each reader's own."""
+    url = reverse("mutualisation:resultats", kwargs={"annee": 2013})
+    client.force_login(personas[Role.COMITE_SUIVI])
+    client.get(url)
+    client.force_login(personas[Role.COMMISSION])
+    with CaptureQueriesContext(connection) as requetes:
+        contenu = client.get(url).content.decode()
+    assert not [q for q in requetes.captured_queries if "mutualisation_resultatorganisme" in q["sql"]]
+    assert f"Calcul n° {campagne['calcul'].pk} " in contenu and "3 organismes" in contenu
+    assert personas[Role.COMMISSION].username in contenu
+    assert personas[Role.COMITE_SUIVI].username not in contenu
+    nouvel_organisme = OrganismeFactory()
+    BaseAnnuelleFactory(organisme=nouvel_organisme)
+    PretFactory(organisme=nouvel_organisme)
+    nouveau = calculer()
+    contenu = client.get(url).content.decode()
+    assert f"Calcul n° {nouveau.pk} " in contenu and "4 organismes" in contenu
 
 
 def test_resultats_filtres_region_famille_sens_recherche(client, personas, campagne):

@@ -40,6 +40,7 @@ from pacte.lecture import (
     normaliser_entete,
     valeur_connue,
     valider,
+    valider_morceaux,
 )
 from pacte.lecture import fichier as module_fichier
 from pacte.lecture.fichier import texte_nombre
@@ -797,3 +798,77 @@ def test_propriete_montant_francais_relu_exactement(valeurs, separateur, euro):
 def test_propriete_nombre_excel_relu_exactement(montant):
     """Any amount typed in a number cell (float in the file) reads back as the same decimal."""
     assert Decimal(texte_nombre(float(montant))) == montant
+
+
+# --- A file in pieces (a million-line extract in constant memory) ---------------------------------------------
+
+
+def _prets_csv(lignes: list[str]) -> bytes:
+    return csv(PRETS_CSV.splitlines()[0] + "\n" + "".join(ligne + "\n" for ligne in lignes))
+
+
+def _pret(numero: str, montant: str = "10") -> str:
+    return f"{numero};;{SIREN_A};PLS;2013-05-17;{montant};1;;"
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_lire_morceaux_numerote_comme_lire_fichier(extension):
+    if extension == "csv":
+        contenu = csv("a;b\n1;2\n\n3;4\n5;6\n7;8\n")
+    else:
+        contenu = classeur([["a", "b"], ["1", "2"], [], ["3", "4"], ["5", "6"], ["7", "8"]])
+    morceaux = list(module_fichier.lire_morceaux(contenu, f"x.{extension}", lignes=2))
+    assert len(morceaux) == (3 if extension == "csv" else 2)  # the csv header shares the first piece
+    assert morceaux[-1].index[-1] == 6  # the numbers go on from one piece to the next
+    assert all(list(m.columns) == ["a", "b"] and len(m) <= 2 for m in morceaux)
+    entier = lire_fichier(contenu, f"x.{extension}")
+    assert pd.concat(morceaux).equals(entier)
+    assert entier["a"].tolist()[-1] == "7"
+
+
+def test_valider_morceaux_donne_les_erreurs_de_valider_dans_le_meme_ordre():
+    contenu = _prets_csv([_pret("P1"), _pret("P2", "-1"), _pret("P1"), "", _pret("P3"), _pret("P2", "x")])
+    recus = []
+    resultat = valider_morceaux(module_fichier.lire_morceaux(contenu, "p.csv", lignes=2), PRETS, recus.append,
+                                apercu=3)
+    entier = valider(lire_fichier(contenu, "p.csv"), PRETS)
+    assert resultat.erreurs == entier.erreurs  # duplicate keys across pieces too, naming the first line
+    assert [e.motif for e in resultat.erreurs if e.colonne == "numero_pret"] == [
+        "clé en double : même numero_pret qu'à la ligne 2", "clé en double : même numero_pret qu'à la ligne 3"]
+    assert resultat.nb_lignes == len(entier.donnees) == 5
+    assert pd.concat(recus).equals(entier.donnees)  # every typed line handed on once, the empty one skipped
+    assert resultat.apercu.equals(entier.donnees.head(3))
+    assert resultat.lignes_apercu()[0]["montant"] == Decimal("10.00")
+
+
+def test_valider_morceaux_cle_composee_et_entete_une_seule_fois():
+    entete = "siren;annee;nb_logements;zone_detendue;reference\n"
+    lignes = [f"{SIREN_A};2013;1;oui;R1", f"{SIREN_A};2014;1;oui;R1", f"{SIREN_A};2013;2;non;R1"]
+    contenu = csv(entete + "\n".join(lignes) + "\n")
+    resultat = valider_morceaux(module_fichier.lire_morceaux(contenu, "r.csv", lignes=1), RESTRUCTURATIONS,
+                                lambda d: None)
+    assert triplets(resultat) == [
+        (1, "code_commune", ""),  # the missing column, reported once and not once per piece
+        (4, "siren, annee, reference", f"{SIREN_A} / 2013 / R1"),
+    ]
+    assert triplets(resultat) == triplets(valider(lire_fichier(contenu, "r.csv"), RESTRUCTURATIONS))
+
+
+def test_le_nombre_de_lignes_compte_les_lignes_de_donnees_sans_l_en_tete(monkeypatch):
+    monkeypatch.setattr(module_fichier, "LIGNES_MAX", 3)
+    assert len(lire_fichier(csv("a\n1\n2\n3\n"), "x.csv")) == 3  # header and final line break not counted
+    assert len(lire_fichier(csv("a\n1\n2\n3"), "x.csv")) == 3
+    with pytest.raises(ErreurLecture, match=r"4 lignes de données \(3 au plus, sans compter l'en-tête\)"):
+        lire_fichier(csv("a\n1\n2\n3\n4\n"), "x.csv")
+    monkeypatch.setattr(module_fichier, "CELLULES_MAX", 5)
+    with pytest.raises(ErreurLecture, match=r"3 lignes de 2 colonnes, plus de 5 cellules"):
+        lire_fichier(csv("a;b\n1;2\n2;3\n3;4\n"), "x.csv")
+    with pytest.raises(ErreurLecture, match=r"plus de 3 lignes de données ou de 5 cellules \(atteint ligne 4\)"):
+        lire_fichier(classeur([["a", "b"], ["1", "2"], ["2", "3"], ["3", "4"]]), "x.xlsx")
+
+
+def test_un_extrait_d_un_million_de_lignes_passe_les_bornes():
+    """1 048 576 data lines of the 9 columns of prets and 3 extra ones: the largest real extract is accepted."""
+    assert module_fichier.LIGNES_MAX >= 1_048_576
+    assert module_fichier.CELLULES_MAX >= 1_000_000 * 12
+    assert module_fichier.DECOMPRESSE_MAX >= 2 * 470 * 1024 * 1024  # measured: 470 Mo for a million lines

@@ -270,3 +270,51 @@ def test_un_vrai_worker_produit_le_rapport(worker, personas):
             assert pdf.read(5) == b"%PDF-"
     finally:
         default_storage.delete(rapport.fichier.name)
+
+
+def test_la_page_du_rapport_est_du_xml_bien_forme_lu_par_expat(annee_2014, tmp_path):
+    """The report is parsed by expat (suivi/rapport/rendu.py), which falls back to the slow HTML parser in silence:
+    the page must stay well-formed XML, user texts with line breaks and markup included (escaped)."""
+    from defusedxml import ElementTree
+
+    from mutualisation.documents.rendu import HtmlBienForme
+    from suivi.rapport.rendu import source_html
+
+    PointDeBlocageFactory(titre="Ligne <b>piégée</b>", description="Première ligne\nseconde & <i>dernière</i>",
+                          reunion=ReunionFactory(date=datetime.date(2014, 3, 3)))
+    donnees = instantane(2014)
+    source = source_html(donnees)
+
+    racine = ElementTree.fromstring(source)
+    assert racine.get("lang") == "fr"
+    assert isinstance(HtmlBienForme.ou_html(source, None), HtmlBienForme)
+    assert "Première ligne<br/>seconde &amp; &lt;i&gt;dernière&lt;/i&gt;" in source
+    texte = _texte_du_pdf(rendre_pdf(donnees), tmp_path)
+    assert "Première ligne seconde & <i>dernière</i>" in texte and "Ligne <b>piégée</b>" in texte
+
+
+def test_le_sommaire_donne_le_numero_de_page_de_chaque_partie(annee_2014, tmp_path):
+    texte = _texte_du_pdf(rendre_pdf(instantane(2014)), tmp_path)
+
+    sommaire = re.search(r"Sommaire (.*?) Sources et méthode (\d+)", texte)
+    assert sommaire, texte[:600]
+    pages = [int(n) for n in re.findall(r"(?:Synthèse|partenaires|répartition|thermique|proposées|organismes|"
+                                        r"pratiques|engagements) (\d+)", sommaire.group(1))]
+    assert len(pages) == 8 and pages == sorted(pages) and pages[0] == 3  # cover, contents, then the synthesis
+    assert int(sommaire.group(2)) >= pages[-1]
+
+
+def test_les_graphiques_sont_des_chemins_par_couleur_la_part_hlm_par_dessus():
+    """One <path> per colour (no <rect> per bar): the Hlm share is painted after, hence over, the total."""
+    from suivi.rapport import graphiques
+
+    regions = [{"nom": f"Région {n}", "prioritaire": n == 0, "logements": 1000 * (n + 1), "hlm": 800 * (n + 1),
+                "objectif": 900 * (n + 1)} for n in range(22)]
+    svg = graphiques.barres_regions(regions, "Logements par région")
+
+    assert "<rect" not in svg and "<line" not in svg
+    chemins = re.findall(r'<path fill="(#[0-9a-f]+)"', svg)
+    assert chemins == [graphiques.BLEU_CLAIR, graphiques.BLEU]
+    assert svg.index(f'stroke="{graphiques.ORANGE}"') > svg.index(f'fill="{graphiques.BLEU}"')  # targets on top
+    assert svg.count("<text") == 22 * 2 + 3 + 5  # names and values, legend, axis: every figure still written
+    assert "<title>Logements par région</title>" in svg

@@ -210,7 +210,7 @@ def test_page_nationale(client, personas, jeu):
     assert "Régions à suivre en 2014" in page and "loin de l'objectif" in page
     for cle in ("production", "rehabilitation", "etiquettes", "mutualisation"):
         assert f"export={cle}&amp;format=csv" in page and f"export={cle}&amp;format=xlsx" in page
-    assert 'style="width: ' in page and "2\u00a0014" not in page  # widths with a dot, years not localised
+    assert 'data-largeur="' in page and "2\u00a0014" not in page  # widths with a dot, years not localised
 
 
 def test_pages_region_departement_organisme(client, personas, jeu):

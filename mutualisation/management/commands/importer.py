@@ -4,10 +4,12 @@ non-zero with the French report when refused."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mutualisation.enums import StatutImport, TypeImport
 from mutualisation.services.imports import ErreurImport, import_soumettre, rapport_import
+from pacte.televersement import message_trop_gros
 
 
 class Command(BaseCommand):
@@ -20,6 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, type_fichier, fichier, **options):
         try:
+            if fichier.stat().st_size > settings.PACTE_TAILLE_MAX_IMPORT:  # refused before it is read
+                raise CommandError(message_trop_gros(fichier.stat().st_size))
             contenu = fichier.read_bytes()
         except OSError as erreur:
             raise CommandError(f"Fichier illisible : {fichier} ({erreur.strerror}).") from None
