@@ -1,3 +1,6 @@
+from csp.constants import SELF
+from csp.decorators import csp_replace
+from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
@@ -119,6 +122,10 @@ class Swagger(SpectacularSwaggerView):
     permissions_requises = ()
 
 
+# Redoc writes its styles into <style> elements at run time (no nonce) and searches in a blob: worker: on this page
+# only, and nowhere else, inline styles and blob: workers are allowed (docs/securite.md, « Déploiement »).
+@method_decorator(csp_replace({"style-src": [SELF, "'unsafe-inline'"], "worker-src": [SELF, "blob:"]}),
+                  name="dispatch")
 class Redoc(SpectacularRedocView):
     permission_classes = [PermissionsPacte]
     permissions_requises = ()

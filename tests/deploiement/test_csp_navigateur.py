@@ -73,3 +73,25 @@ def test_les_pages_principales_respectent_la_politique(ouvrir_onglet, se_connect
                 barres_dessinees += attendu >= 1 and pixels > 0
             assert erreurs == [], f"{role} {chemin} : {erreurs}"
     assert barres_dessinees >= 10  # charts on the dashboards, the home page and the mutualisation pages
+
+
+def test_redoc_se_dessine_sans_rien_chercher_hors_de_l_application(ouvrir_onglet, se_connecter, live_server):
+    """Redoc is the one page whose policy allows inline styles (it writes them at run time); it draws the schema
+    with no console error and no request to another origin (Google's fonts are left out of the template, its
+    CDN logo is refused by the policy)."""
+    page = ouvrir_onglet()
+    erreurs = _ecouter(page)
+    ailleurs = []
+    page.on("response", lambda reponse: None if reponse.url.startswith((live_server.url, "data:", "blob:"))
+            else ailleurs.append(reponse.url))  # an answer from elsewhere: the request did leave
+    se_connecter(page, Role.ADMINISTRATEUR)
+    reponse = page.goto("/api/redoc/", wait_until="load")
+    assert reponse.status == 200
+    page.locator("#redoc-container [data-section-id]").first.wait_for()
+    assert page.locator("#redoc-container [data-section-id]").count() > 20  # one section per operation and tag
+    politique = dict(directive.strip().split(" ", 1) for directive in
+                     reponse.header_value("content-security-policy").split(";") if " " in directive.strip())
+    assert "'unsafe-inline'" in politique["style-src"] and "'unsafe-inline'" not in politique["script-src"]
+    # Redoc's "API docs by Redocly" logo points at its CDN: the policy blocks it, no request leaves.
+    logo = [e for e in erreurs if "https://cdn.redoc.ly/" in e and "violates the following Content Security" in e]
+    assert len(logo) <= 1 and [e for e in erreurs if e not in logo] == [] and ailleurs == []
