@@ -5,7 +5,6 @@ permissions of its reads in ``permissions_requises``; writes declare theirs per 
 """
 
 from django.core.cache import cache
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from mutualisation import selectors
+from mutualisation.api_cycle import ANNEE, annee_de_la_vue
 from mutualisation.enums import Sens, TypeImport
 from mutualisation.models import Bareme, Calcul, ImportFichier, ResultatOrganisme
 from mutualisation.services import imports
@@ -176,15 +176,7 @@ FILTRES = [
     OpenApiParameter("tri", OpenApiTypes.STR, enum=[*selectors.TRIS_RESULTATS, *(f"-{c}" for c in
                                                                                 selectors.TRIS_RESULTATS)]),
 ]
-ANNEE = OpenApiParameter("annee", OpenApiTypes.INT, OpenApiParameter.PATH, description="Année de la campagne")
 SIREN = OpenApiParameter("siren", OpenApiTypes.STR, OpenApiParameter.PATH, description="SIREN de l'organisme")
-
-
-def _annee(vue) -> int:
-    annee = int(vue.kwargs["annee"])
-    if annee not in selectors.ANNEES_CAMPAGNE:
-        raise Http404(f"Pas de campagne de mutualisation en {annee}.")
-    return annee
 
 
 @extend_schema_view(list=extend_schema(
@@ -199,7 +191,7 @@ class ResultatViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- Cache (docs/performances.md, « Tableaux de bord sous charge »): a page of results is serialized once per
     # run, scope and address, like the results page (mutualisation.views.Resultats).
     def list(self, request, *args, **kwargs):
-        self.calcul = selectors.dernier_calcul(_annee(self))
+        self.calcul = selectors.dernier_calcul(annee_de_la_vue(self))
         cle = selectors.cle_de_cache_des_resultats(request.user, self.calcul, request.build_absolute_uri())
         donnees = cache.get(cle)
         if donnees is None:
@@ -211,7 +203,7 @@ class ResultatViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ResultatOrganisme.objects.none()
-        calcul = self.calcul if hasattr(self, "calcul") else selectors.dernier_calcul(_annee(self))
+        calcul = self.calcul if hasattr(self, "calcul") else selectors.dernier_calcul(annee_de_la_vue(self))
         if calcul is None:
             return ResultatOrganisme.objects.none()
         parametres = self.request.query_params
@@ -233,7 +225,7 @@ class AvisViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]{9}"
 
     def retrieve(self, request, *args, **kwargs):
-        annee = _annee(self)
+        annee = annee_de_la_vue(self)
         organisme = get_object_or_404(pacte_selectors.organismes_visibles(request.user), siren=kwargs["siren"])
         calcul = selectors.dernier_calcul(annee)
         resultat = calcul and selectors.resultat_de_l_organisme(request.user, calcul, organisme.siren)

@@ -13,19 +13,19 @@ from mutualisation.enums import StatutCalcul, StatutCampagne
 from mutualisation.models import Ajustement, ApprobationCalcul, Calcul, ReouvertureCampagne, ValidationCalcul
 from pacte import selectors as pacte_selectors
 from pacte.acces import PermissionsPacte
+from pacte.api_socle import nom_affiche
 
+# The year in the URL of every campaign route (mutualisation/api.py uses these too).
 ANNEE = OpenApiParameter("annee", OpenApiTypes.INT, OpenApiParameter.PATH, description="Année de la campagne")
 
 
-def _annee(vue) -> int:
+def annee_de_la_vue(vue) -> int:
+    """The campaign year of the URL; 404 for a year the pact has no campaign in."""
     annee = int(vue.kwargs["annee"])
     if annee not in selectors.ANNEES_CAMPAGNE:
         raise Http404(f"Pas de campagne de mutualisation en {annee}.")
     return annee
 
-
-def _nom(utilisateur) -> str | None:
-    return (utilisateur.get_full_name() or utilisateur.get_username()) if utilisateur else None
 
 
 # --- The campaign: status, timeline, approvals, validations, reopenings ---------------------------------------------
@@ -48,7 +48,7 @@ class ApprobationSerializer(serializers.ModelSerializer):
         fields = ["calcul", "membre", "created_at", "annulee"]
 
     def get_membre(self, approbation) -> str:
-        return _nom(approbation.membre)
+        return nom_affiche(approbation.membre)
 
     def get_annulee(self, approbation) -> bool:
         return approbation.annulee_par_reouverture_id is not None
@@ -70,7 +70,7 @@ class ReouvertureSerializer(serializers.ModelSerializer):
         fields = ["created_at", "auteur", "motif", "statut_precedent", "calcul"]
 
     def get_auteur(self, reouverture) -> str:
-        return _nom(reouverture.auteur)
+        return nom_affiche(reouverture.auteur)
 
 
 class AjustementSerializer(serializers.ModelSerializer):
@@ -82,7 +82,7 @@ class AjustementSerializer(serializers.ModelSerializer):
         fields = ["siren", "montant", "motif", "auteur", "created_at"]
 
     def get_auteur(self, ajustement) -> str | None:
-        return _nom(ajustement.auteur)
+        return nom_affiche(ajustement.auteur)
 
 
 class CampagneSerializer(serializers.Serializer):
@@ -123,7 +123,7 @@ class CampagneViewSet(viewsets.ViewSet):
     @extend_schema(summary="Une campagne : chronologie, approbations, validations et réouvertures",
                    parameters=[ANNEE], responses=CampagneDetailSerializer)
     def retrieve(self, request, annee=None):
-        annee = _annee(self)
+        annee = annee_de_la_vue(self)
         donnees = _campagne(annee, selectors.campagne_de_l_annee(annee))
         officiel = selectors.calculs_tous().filter(campagne__annee=annee, simulation=False,
                                                    statut=StatutCalcul.TERMINE).order_by("-pk").first()
@@ -164,7 +164,7 @@ class AuditCampagneViewSet(AuditMixin):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return []
-        return selectors.audit_de_la_campagne(_annee(self))
+        return selectors.audit_de_la_campagne(annee_de_la_vue(self))
 
 
 @extend_schema_view(list=extend_schema(
@@ -194,7 +194,7 @@ class SimulationSerializer(serializers.ModelSerializer):
                   "lance_par"]
 
     def get_lance_par(self, calcul) -> str | None:
-        return _nom(calcul.lance_par)
+        return nom_affiche(calcul.lance_par)
 
 
 class EcartSerializer(serializers.Serializer):
@@ -234,12 +234,12 @@ class SimulationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Calcul.objects.none()
-        return (selectors.calculs_tous().filter(campagne__annee=_annee(self), simulation=True)
+        return (selectors.calculs_tous().filter(campagne__annee=annee_de_la_vue(self), simulation=True)
                 .select_related("variante", "lance_par").order_by("-pk"))
 
     def retrieve(self, request, *args, **kwargs):
         calcul = self.get_object()
-        reference = simulation.calcul_de_reference(_annee(self))
+        reference = simulation.calcul_de_reference(annee_de_la_vue(self))
         comparaison = None
         if calcul.statut == StatutCalcul.TERMINE and reference is not None:
             comparaison = simulation.comparer(simulation.lignes_du_calcul(reference),

@@ -1,4 +1,5 @@
-"""What every API endpoint shares (docs/api.md): bearer-token authentication and pagination with a cap.
+"""What every API endpoint shares (docs/api.md): bearer-token authentication, pagination with a cap, and how a
+user who acted is named.
 
 Imports nothing of drf-spectacular: DRF loads these classes from its settings while its own modules are still
 being imported. The schema side (the bearer scheme, the documented error statuses) is in pacte/api_schema.py."""
@@ -39,3 +40,8 @@ class Pagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "taille"
     max_page_size = 500
+
+
+def nom_affiche(utilisateur) -> str | None:
+    """How the API names a user who acted (author, member, launcher): full name, else username; None for nobody."""
+    return (utilisateur.get_full_name() or utilisateur.get_username()) if utilisateur else None

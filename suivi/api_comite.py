@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 
 from pacte.acces import PermissionsPacte
+from pacte.api_socle import nom_affiche
 from pacte.enums import StatutTravail
 from suivi import selectors_comite as selectors
 from suivi.enums import StatutBlocage, ThemeBlocage
@@ -26,9 +27,6 @@ REGION = OpenApiParameter("region", OpenApiTypes.STR, description="Code INSEE de
 THEME = OpenApiParameter("theme", OpenApiTypes.STR, enum=ThemeBlocage.values)
 ANNEE = OpenApiParameter("annee", OpenApiTypes.INT, enum=list(selectors.ANNEES_PACTE))
 
-
-def _auteur(utilisateur) -> str | None:
-    return (utilisateur.get_full_name() or utilisateur.get_username()) if utilisateur else None
 
 
 def _criteres(formulaire_classe, parametres) -> dict:
@@ -74,7 +72,7 @@ class HistoriqueBlocageSerializer(serializers.ModelSerializer):
         fields = ["horodatage", "auteur", "statut", "changements", "commentaire"]
 
     def get_auteur(self, ligne) -> str | None:
-        return _auteur(ligne.auteur)
+        return nom_affiche(ligne.auteur)
 
 
 class BlocageSerializer(serializers.ModelSerializer):
@@ -177,7 +175,7 @@ class RapportAnnuelSerializer(serializers.ModelSerializer):
                   "url_pdf"]
 
     def get_cree_par(self, rapport) -> str | None:
-        return _auteur(rapport.cree_par)
+        return nom_affiche(rapport.cree_par)
 
     def get_url_pdf(self, rapport) -> str | None:
         if rapport.statut != StatutTravail.TERMINE or not rapport.fichier:
@@ -207,7 +205,7 @@ class MiseAJourSerializer(serializers.ModelSerializer):
         fields = ["id", "engagement", "date", "statut", "commentaire", "preuve", "auteur", "created_at"]
 
     def get_auteur(self, mise_a_jour) -> str | None:
-        return _auteur(mise_a_jour.auteur)
+        return nom_affiche(mise_a_jour.auteur)
 
 
 @extend_schema_view(list=extend_schema(summary="Mises à jour datées des engagements, de la plus récente",

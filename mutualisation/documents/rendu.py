@@ -34,10 +34,12 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class Rendu:
-    def __init__(self):
+    """A stylesheet parsed once, with the fonts its ``@font-face`` rules load (the notices', or the annual report's)."""
+
+    def __init__(self, feuille_de_style: str = FEUILLE_DE_STYLE):
         self.fetcher = FetcherStatique()
         self.polices = FontConfiguration()
-        self.css = CSS(string=render_to_string(FEUILLE_DE_STYLE), base_url=BASE_URL, url_fetcher=self.fetcher,
+        self.css = CSS(string=render_to_string(feuille_de_style), base_url=BASE_URL, url_fetcher=self.fetcher,
                        font_config=self.polices)
 
     def pdf(self, html: str) -> bytes:
@@ -72,11 +74,14 @@ class HtmlBienForme(HTML):
 _local = threading.local()
 
 
-def rendu() -> Rendu:
-    """This thread's renderer (WeasyPrint's font configuration is not shared between threads)."""
-    if not hasattr(_local, "rendu"):
-        _local.rendu = Rendu()
-    return _local.rendu
+def rendu(feuille_de_style: str = FEUILLE_DE_STYLE) -> Rendu:
+    """This thread's renderer for that stylesheet (WeasyPrint's font configuration is not shared between threads);
+    the worker's and the web server's processes live on, so each stylesheet is parsed once per thread."""
+    if not hasattr(_local, "rendus"):
+        _local.rendus = {}
+    if feuille_de_style not in _local.rendus:
+        _local.rendus[feuille_de_style] = Rendu(feuille_de_style)
+    return _local.rendus[feuille_de_style]
 
 
 def pdf(gabarit: str, contexte: dict) -> bytes:

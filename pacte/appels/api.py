@@ -14,6 +14,7 @@ from innovation import selectors as innovation_selectors
 from innovation.models import BilanActivite, Theme
 from logements_accompagnes import selectors as la_selectors
 from pacte.acces import PermissionsPacte
+from pacte.api_socle import nom_affiche
 from pacte.appels import selectors, workflow
 from pacte.appels.enums import Dispositif
 from pacte.appels.selectors import appels_du_dispositif
@@ -44,15 +45,12 @@ class CandidatureSerializer(serializers.ModelSerializer):
                   "montant_accorde"]
 
 
-def _auteur(utilisateur) -> str | None:
-    return (utilisateur.get_full_name() or utilisateur.get_username()) if utilisateur else None
-
 
 class AuteurMixin(serializers.ModelSerializer):
     auteur = serializers.SerializerMethodField()
 
     def get_auteur(self, ligne) -> str | None:
-        return _auteur(ligne.auteur)
+        return nom_affiche(ligne.auteur)
 
 
 class HistoriqueSerializer(AuteurMixin):

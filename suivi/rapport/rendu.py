@@ -6,15 +6,10 @@ well-formed XML, parsed by expat rather than WeasyPrint's pure-Python HTML parse
 stylesheet and its loaded fonts from one report to the next (the worker's and the web server's processes live on).
 """
 
-import threading
-
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from weasyprint import CSS
-from weasyprint.text.fonts import FontConfiguration
 
-from mutualisation.documents.rendu import OPTIONS_PDF, HtmlBienForme
-from pacte.documents_fetcher import BASE_URL, FetcherStatique
+from mutualisation.documents.rendu import rendu
 from suivi.rapport import graphiques
 
 GABARIT = "suivi/rapport/rapport.html"
@@ -55,32 +50,10 @@ def contexte(donnees: dict) -> dict:
     }
 
 
-class _Feuille:
-    """The report's stylesheet, parsed once, and the fonts its ``@font-face`` rules load."""
-
-    def __init__(self):
-        self.fetcher = FetcherStatique()
-        self.polices = FontConfiguration()
-        self.css = CSS(string=render_to_string(FEUILLE_DE_STYLE), base_url=BASE_URL, url_fetcher=self.fetcher,
-                       font_config=self.polices)
-
-
-_local = threading.local()
-
-
-def _feuille() -> _Feuille:
-    """This thread's stylesheet (WeasyPrint's font configuration is not shared between threads)."""
-    if not hasattr(_local, "feuille"):
-        _local.feuille = _Feuille()
-    return _local.feuille
-
-
 def source_html(donnees: dict) -> str:
     return render_to_string(GABARIT, contexte(donnees))
 
 
 def rendre_pdf(donnees: dict) -> bytes:
     """The PDF of a snapshot; its ``<title>`` and ``<html lang>`` become the PDF's title and language."""
-    feuille = _feuille()
-    document = HtmlBienForme.ou_html(source_html(donnees), feuille.fetcher)
-    return document.write_pdf(stylesheets=[feuille.css], font_config=feuille.polices, **OPTIONS_PDF)
+    return rendu(FEUILLE_DE_STYLE).pdf(source_html(donnees))

@@ -525,4 +525,8 @@ def test_le_fetcher_est_le_meme_pour_les_deux_rendus():
     from mutualisation.documents import rendu as rendu_mutualisation
     from suivi.rapport import rendu as rendu_rapport
 
-    assert rendu_mutualisation.FetcherStatique is FetcherStatique is rendu_rapport.FetcherStatique
+    assert rendu_mutualisation.FetcherStatique is FetcherStatique
+    # the report renders through the notices' renderer, with its own stylesheet and that same fetcher
+    notices, rapport = rendu_mutualisation.rendu(), rendu_mutualisation.rendu(rendu_rapport.FEUILLE_DE_STYLE)
+    assert notices is not rapport
+    assert isinstance(notices.fetcher, FetcherStatique) and isinstance(rapport.fetcher, FetcherStatique)
