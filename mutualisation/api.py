@@ -15,7 +15,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from mutualisation import selectors
+from mutualisation import explications, selectors
 from mutualisation.api_cycle import ANNEE, annee_de_la_vue
 from mutualisation.enums import Sens, TypeImport
 from mutualisation.models import Bareme, Calcul, ImportFichier, ResultatOrganisme
@@ -165,6 +165,9 @@ class AvisSerializer(serializers.Serializer):
     calcul = serializers.IntegerField(allow_null=True, help_text="Dernier calcul terminé de l'année")
     resultat = ResultatSerializer(allow_null=True)
     explication = serializers.JSONField(allow_null=True, help_text="Opérations, prêts, restructurations, hors champ")
+    prets_a_jour = serializers.BooleanField(
+        help_text="Faux quand les prêts de l'organisme ont changé depuis le calcul : l'explication ne liste alors "
+                  "aucun prêt (relancer le calcul)")
     hors_champ = serializers.JSONField(help_text="Motifs pour lesquels l'organisme n'est pas concerné")
 
 
@@ -230,10 +233,12 @@ class AvisViewSet(viewsets.GenericViewSet):
         calcul = selectors.dernier_calcul(annee)
         resultat = calcul and selectors.resultat_de_l_organisme(request.user, calcul, organisme.siren)
         voit = selectors.voit_l_organisme(request.user, organisme.siren)
+        detail = explications.detaillee(resultat) if resultat else None
         avis = {
             "annee": annee, "siren": organisme.siren, "raison_sociale": organisme.raison_sociale,
             "calcul": calcul.pk if calcul else None, "resultat": resultat or None,
-            "explication": resultat.explication if resultat else None,
+            "explication": detail.explication if detail else None,
+            "prets_a_jour": detail is None or detail.prets_a_jour,
             "hors_champ": selectors.hors_champ_de_l_organisme(calcul, organisme.siren) if calcul and voit else [],
         }
         return Response(AvisSerializer(avis).data)

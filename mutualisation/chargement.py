@@ -1,8 +1,8 @@
 """From the database to the plain values of mutualisation.calculs (one query per table, no ORM objects).
 
 A run never brings the loans into Python: PostgreSQL aggregates them per concerned organism (exact numeric and
-integer arithmetic, the same aggregates as ``calculs.agreger_prets``), checks them, digests them for the inputs'
-fingerprint, and writes their detail into the explanations itself (docs/performances.md, « Calcul »)."""
+integer arithmetic, the same aggregates as ``calculs.agreger_prets``), checks them, and digests them for the inputs'
+fingerprint; it builds the detail an explanation shows of them when asked (docs/performances.md, « Calcul »)."""
 
 from dataclasses import dataclass, fields
 from datetime import date
@@ -12,7 +12,7 @@ from django.db import connection
 
 from mutualisation import calculs
 from mutualisation.calculs.donnees import PRODUITS_PLAI, PRODUITS_PLUS, ZONES_1, ZONES_2_3
-from mutualisation.models import Ajustement, Bareme, BaseAnnuelle, Pret, Restructuration
+from mutualisation.models import Ajustement, Bareme, BaseAnnuelle, Pret, Restructuration, ResultatOrganisme
 from pacte.models import Organisme
 
 CHAMPS_BAREME = tuple(f.name for f in fields(calculs.Bareme))
@@ -29,22 +29,21 @@ def bareme_de_variante(valeurs: dict) -> calculs.Bareme:
                              for nom in CHAMPS_BAREME})
 
 
+ORGANISMES_SQL = f"""
+SELECT o.siren, o.raison_sociale, o.famille, o.metropole, b.patrimoine_locatif, b.loyers, b.logements,
+       b.cotisation_cglls, b.plan_cglls
+FROM {Organisme._meta.db_table} o
+LEFT JOIN {BaseAnnuelle._meta.db_table} b ON b.organisme_id = o.siren AND b.annee = %s
+ORDER BY o.siren
+"""  # noqa: S608 - model tables, no user input
+
+
 def organismes_entree(annee: int) -> list[calculs.OrganismeEntree]:
     """Every organism with its base for the year (an organism without base has no rental stock: not concerned)."""
-    bases = {
-        siren: reste
-        for siren, *reste in BaseAnnuelle.objects.filter(annee=annee).values_list(
-            "organisme_id", "patrimoine_locatif", "loyers", "logements", "cotisation_cglls", "plan_cglls"
-        )
-    }
-    entrees = []
-    for siren, raison_sociale, famille, metropole in Organisme.objects.values_list(
-        "siren", "raison_sociale", "famille", "metropole"
-    ):
-        base = dict(zip(("patrimoine_locatif", "loyers", "logements", "cotisation_cglls", "plan_cglls"),
-                        bases.get(siren, ()), strict=False))
-        entrees.append(calculs.OrganismeEntree(siren, raison_sociale, famille, metropole, **base))
-    return entrees
+    with connection.cursor() as curseur:  # one join, read by psycopg: the ORM's row handling cost more than it
+        curseur.execute(ORGANISMES_SQL, [annee])
+        return [calculs.OrganismeEntree(*identite) if base[0] is None else calculs.OrganismeEntree(*identite, *base)
+                for identite, base in ((ligne[:4], ligne[4:]) for ligne in curseur.fetchall())]
 
 
 def prets_entree() -> list[calculs.PretEntree]:
@@ -77,6 +76,7 @@ def ajustements_entree(annee: int) -> list[calculs.AjustementEntree]:
 # --- The loans, in SQL ----------------------------------------------------------------------------
 
 TABLE_PRETS = Pret._meta.db_table
+TABLE_RESULTATS = ResultatOrganisme._meta.db_table
 ANNEE = "date_signature >= %(debut)s AND date_signature < %(fin)s"
 
 AGREGATS_SQL = f"""
@@ -92,13 +92,13 @@ FROM (
                coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plus)s)), 0)
                + coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plai)s)), 0) AS logements
         FROM {TABLE_PRETS}
-        WHERE {ANNEE} AND siren = ANY(%(concernes)s) AND produit = ANY(%(production)s)
+        WHERE {ANNEE} AND produit = ANY(%(production)s)
         GROUP BY siren, numero_operation, CASE WHEN numero_operation = '' THEN numero_pret END, zone
     ) operations
     UNION ALL
     SELECT siren, 0, 0, sum(montant), count(*), false
     FROM {TABLE_PRETS}
-    WHERE {ANNEE} AND siren = ANY(%(concernes)s) AND produit = ANY(%(rehabilitation)s)
+    WHERE {ANNEE} AND produit = ANY(%(rehabilitation)s)
     GROUP BY siren
 ) par_operation
 GROUP BY siren
@@ -118,25 +118,37 @@ HAVING min(siren) <> max(siren) OR min(nullif(zone, '')) <> max(nullif(zone, '')
 ORDER BY numero_operation COLLATE "C"
 """  # noqa: S608 - module constants and table names, no user input
 
-# An order-independent digest of every loan (a multiset hash): XOR of each row's 64-bit hash (the loan number is
-# the primary key, so no two rows cancel out), with the count. PostgreSQL's hash functions are stable across
-# versions (hash partitioning relies on it); a numeric hashes by value (1.0 = 1.00, as in calculs.empreinte_entrees).
-RESUME_SQL = f"""
-SELECT count(*), coalesce(bit_xor(hash_record_extended(ROW(numero_pret, numero_operation, siren, produit,
-                                                           date_signature, montant, nb_logements, zone), 2013)), 0)
-FROM {TABLE_PRETS}
+# An order-independent digest of every loan (a multiset hash): per organism, the count of its loans and the XOR of
+# each row's 64-bit hash (the loan number is the primary key, so no two rows cancel out); the extract's digest
+# combines them (sum of the counts, XOR of the XORs). PostgreSQL's hash functions are stable across versions (hash
+# partitioning relies on it); a numeric hashes by value (1.0 = 1.00, as in calculs.empreinte_entrees).
+HACHAGE_PRET = """hash_record_extended(ROW(numero_pret, numero_operation, siren, produit, date_signature, montant,
+                                         nb_logements, zone), 2013)"""
+RESUMES_SQL = f"""
+SELECT siren, count(*), bit_xor({HACHAGE_PRET}) FROM {TABLE_PRETS} GROUP BY siren
 """  # noqa: S608 - module constants and table names, no user input
+
+
+def texte_resume(nombre: int, empreinte: int) -> str:
+    """The text of a digest, as the run stores it (the extract's in its fingerprint, an organism's in its
+    explanation)."""
+    return f"{nombre}|{empreinte}"
 
 
 @dataclass(frozen=True)
 class PretsDeLaBase:
     """The loans as a run uses them: per concerned organism, its aggregates; for the whole extract, a count of the
-    loans out of scope and a digest for the inputs' fingerprint."""
+    loans out of scope and a digest for the inputs' fingerprint; per organism, the digest of all its loans (the
+    loans its explanation details, chargement.details_prets)."""
 
     agreges: tuple[calculs.PretsAgreges, ...]
     nb_prets: int
     nb_retenus: int
     resume: str
+    resumes: dict[str, str]
+
+    def resume_de(self, siren: str) -> str:
+        return self.resumes.get(siren, texte_resume(0, 0))
 
     @property
     def nb_hors_champ(self) -> int:
@@ -159,20 +171,31 @@ def prets_agreges(annee: int, concernes: list[str]) -> PretsDeLaBase:
         incoherentes = [numero for (numero,) in curseur.fetchall()]
         calculs.refuser_prets(incoherentes, [])
         curseur.execute(AGREGATS_SQL, parametres)
-        lignes = curseur.fetchall()
+        # every organism's loans are aggregated, those of the concerned ones kept: testing each loan's SIREN against
+        # thousands of concerned ones in SQL cost more than aggregating the few others
+        retenus = set(concernes)
+        lignes = [ligne for ligne in curseur.fetchall() if ligne[0] in retenus]
         if any(ligne[5] for ligne in lignes):
             curseur.execute(SANS_ZONE_SQL, parametres)
             calculs.refuser_prets([], [numero for (numero,) in curseur.fetchall()])
-        curseur.execute(RESUME_SQL)
-        nombre, empreinte = curseur.fetchone()
+        curseur.execute(RESUMES_SQL)
+        par_organisme = curseur.fetchall()
+    nombre, empreinte = sum(ligne[1] for ligne in par_organisme), 0
+    for _, _, xor in par_organisme:
+        empreinte ^= xor
     agreges = tuple(
         calculs.PretsAgreges(siren, zone_1, zone_2_3, rehabilitation.quantize(Decimal("0.01")))
         for siren, zone_1, zone_2_3, rehabilitation, _, _ in lignes
     )
-    return PretsDeLaBase(agreges, nombre, sum(ligne[4] for ligne in lignes), f"{nombre}|{empreinte}")
+    return PretsDeLaBase(agreges, nombre, sum(ligne[4] for ligne in lignes), texte_resume(nombre, empreinte),
+                         {siren: texte_resume(n, xor) for siren, n, xor in par_organisme})
 
 
-# --- The loans' detail in the explanations, written by PostgreSQL ---------------------------------
+# --- The loans' detail of an explanation, built by PostgreSQL -----------------------------------------------
+# A run stores, in each explanation, everything but the organism's loans, and the digest of those loans (the detail
+# of thousands of loans copied at every run cost 80 % of its time, docs/performances.md « Calcul »). The detail is
+# built from the loans table when it is shown, as long as the organism's loans still have the run's digest, and
+# frozen into the explanation when the run is validated (mutualisation.explications).
 
 _PRET_CHAMPS = """'numero_pret', numero_pret, 'numero_operation', numero_operation, 'produit', produit,
     'date_signature', to_char(date_signature, 'YYYY-MM-DD'), 'montant', montant::text, 'nb_logements', nb_logements,
@@ -181,14 +204,12 @@ _PRET_JSON = f"json_build_object({_PRET_CHAMPS})"
 _UNITAIRE = "CASE WHEN zone = ANY(%(zones_1)s) THEN %(unitaire_1)s ELSE %(unitaire_2_3)s END"
 
 # mutualisation.serialisation.explication_json, field for field, in the order of calculs (COLLATE "C" = Python's
-# order of str): operations by (number, first loan), loans by number, out-of-scope loans before the declarations.
-EXPLICATIONS_SQL = f"""
-INSERT INTO {{cible}} ({{colonnes}}, explication)
-SELECT {{colonnes_t}}, t.explication || jsonb_build_object(
-    'operations_production', coalesce(o.liste::jsonb, '[]'::jsonb),
-    'prets_rehabilitation', coalesce(r.liste::jsonb, '[]'::jsonb),
-    'hors_champ', coalesce(h.liste::jsonb, '[]'::jsonb) || (t.explication -> 'hors_champ'))
-FROM {{source}} t
+# order of str): operations by (number, first loan), loans by number, out-of-scope loans (those of other years and of
+# ineligible products) by number. {sirens}: a query giving the organisms (one column, siren).
+DETAILS_SQL = f"""
+SELECT s.siren, coalesce(o.liste, '[]'::json), coalesce(r.liste, '[]'::json), coalesce(h.liste, '[]'::json),
+       coalesce(d.nombre, 0), coalesce(d.xor, 0)
+FROM ({{sirens}}) s (siren)
 LEFT JOIN (
     SELECT siren, json_agg(json_build_object(
         'numero_operation', numero_operation, 'zone', zone, 'logements_plus', plus, 'logements_plai', plai,
@@ -201,36 +222,72 @@ LEFT JOIN (
                coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plai)s)), 0) AS plai,
                json_agg({_PRET_JSON} ORDER BY numero_pret COLLATE "C") AS prets
         FROM {TABLE_PRETS}
-        WHERE {ANNEE} AND produit = ANY(%(production)s) AND siren IN (SELECT organisme_id FROM {{source}})
+        WHERE {ANNEE} AND produit = ANY(%(production)s) AND siren IN ({{sirens}})
         GROUP BY siren, numero_operation, CASE WHEN numero_operation = '' THEN numero_pret END, zone
     ) operations
     GROUP BY siren
-) o ON o.siren = t.organisme_id
+) o ON o.siren = s.siren
 LEFT JOIN (
     SELECT siren, json_agg({_PRET_JSON} ORDER BY numero_pret COLLATE "C") AS liste
     FROM {TABLE_PRETS}
-    WHERE {ANNEE} AND produit = ANY(%(rehabilitation)s) AND siren IN (SELECT organisme_id FROM {{source}})
+    WHERE {ANNEE} AND produit = ANY(%(rehabilitation)s) AND siren IN ({{sirens}})
     GROUP BY siren
-) r ON r.siren = t.organisme_id
+) r ON r.siren = s.siren
 LEFT JOIN (
     SELECT siren, json_agg(json_build_object('siren', siren, 'motif', motif, 'libelle', libelle, 'type', 'pret',
                                              {_PRET_CHAMPS}) ORDER BY numero_pret COLLATE "C") AS liste
     FROM (SELECT *, CASE WHEN {ANNEE} THEN 'PRODUIT_NON_ELIGIBLE' ELSE 'AUTRE_ANNEE' END AS motif
           FROM {TABLE_PRETS}
-          WHERE NOT ({ANNEE} AND produit = ANY(%(aides)s)) AND siren IN (SELECT organisme_id FROM {{source}})) p
+          WHERE NOT ({ANNEE} AND produit = ANY(%(aides)s)) AND siren IN ({{sirens}})) p
     JOIN (VALUES ('AUTRE_ANNEE', %(autre_annee)s), ('PRODUIT_NON_ELIGIBLE', %(non_eligible)s)) AS m (code, libelle)
       ON m.code = p.motif
     GROUP BY siren
-) h ON h.siren = t.organisme_id
+) h ON h.siren = s.siren
+LEFT JOIN (
+    SELECT siren, count(*) AS nombre, bit_xor({HACHAGE_PRET}) AS xor FROM {TABLE_PRETS} WHERE siren IN ({{sirens}})
+    GROUP BY siren
+) d ON d.siren = s.siren
 """  # noqa: S608 - module constants and table names, no user input
 
 
-def explications_ecrire(curseur, *, source: str, cible: str, colonnes: list[str], bareme: calculs.Bareme) -> None:
-    """Copy the run's result lines from ``source`` (their explanations without loans) into ``cible``, each
-    explanation completed with its organism's loans as calculs.Explication lists them."""
-    requete = EXPLICATIONS_SQL.format(cible=cible, source=source, colonnes=", ".join(colonnes),
-                                      colonnes_t=", ".join(f"t.{c}" for c in colonnes))
-    curseur.execute(requete, _parametres(
-        bareme.annee, unitaire_1=str(bareme.montant_zone_1), unitaire_2_3=str(bareme.montant_zone_2_3),
-        aides=sorted(calculs.PRODUITS_AIDES), autre_annee=calculs.MOTIFS_HORS_CHAMP["AUTRE_ANNEE"],
-        non_eligible=calculs.MOTIFS_HORS_CHAMP["PRODUIT_NON_ELIGIBLE"]))
+@dataclass(frozen=True)
+class DetailPrets:
+    """An organism's loans as its explanation lists them (mutualisation.serialisation's JSON), with their digest."""
+
+    operations_production: list
+    prets_rehabilitation: list
+    hors_champ: list  # its loans out of scope only; the explanation adds its declarations out of scope after them
+    resume: str
+
+
+def _parametres_details(bareme: calculs.Bareme, **autres) -> dict:
+    return _parametres(bareme.annee, unitaire_1=str(bareme.montant_zone_1),
+                       unitaire_2_3=str(bareme.montant_zone_2_3), aides=sorted(calculs.PRODUITS_AIDES),
+                       autre_annee=calculs.MOTIFS_HORS_CHAMP["AUTRE_ANNEE"],
+                       non_eligible=calculs.MOTIFS_HORS_CHAMP["PRODUIT_NON_ELIGIBLE"], **autres)
+
+
+def details_prets(bareme: calculs.Bareme, sirens: list[str]) -> dict[str, DetailPrets]:
+    """The loans' detail of these organisms' explanations under a run's barème, built now from the loans table."""
+    if not sirens:
+        return {}
+    requete = DETAILS_SQL.format(sirens="SELECT unnest(%(sirens)s::varchar[])")
+    with connection.cursor() as curseur:
+        curseur.execute(requete, _parametres_details(bareme, sirens=sorted(set(sirens))))
+        return {siren: DetailPrets(operations, rehabilitation, hors_champ, texte_resume(nombre, xor))
+                for siren, operations, rehabilitation, hors_champ, nombre, xor in curseur.fetchall()}
+
+
+def details_figer(curseur, *, calcul_id: int, bareme: calculs.Bareme) -> int:
+    """Write into every explanation of the run the detail of its organism's loans (when the run is validated);
+    returns how many explanations no longer match their loans' digest (then nothing must be kept)."""
+    sirens = f"SELECT organisme_id FROM {TABLE_RESULTATS} WHERE calcul_id = %(calcul)s"  # noqa: S608 - constants
+    curseur.execute(f"""
+        UPDATE {TABLE_RESULTATS} t SET explication = t.explication || jsonb_build_object(
+            'operations_production', d.operations::jsonb, 'prets_rehabilitation', d.rehabilitation::jsonb,
+            'hors_champ', d.hors_champ::jsonb || (t.explication -> 'hors_champ'))
+        FROM ({DETAILS_SQL.format(sirens=sirens)}) d (siren, operations, rehabilitation, hors_champ, nombre, xor)
+        WHERE t.calcul_id = %(calcul)s AND t.organisme_id = d.siren AND NOT t.explication ? 'operations_production'
+        RETURNING t.explication ->> 'resume_prets' IS DISTINCT FROM d.nombre || '|' || d.xor
+    """, _parametres_details(bareme, calcul=calcul_id))  # noqa: S608 - module constants and table names
+    return sum(different for (different,) in curseur.fetchall())

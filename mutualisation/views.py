@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from mutualisation import exports, selectors
+from mutualisation import explications, exports, selectors
 from mutualisation.documents import lots
 from mutualisation.enums import Sens, StatutCalcul, StatutCampagne, TypeImport
 from mutualisation.forms import AjustementForm, BaremeForm, ConfirmationImportForm, ImportForm
@@ -365,13 +365,15 @@ class OrganismeDetail(AccesMixin, AnneeMixin, TemplateView):
         calcul = selectors.dernier_calcul(self.annee)
         resultat = calcul and selectors.resultat_de_l_organisme(self.request.user, calcul, organisme.siren)
         voit = selectors.voit_l_organisme(self.request.user, organisme.siren)
+        detail = explications.detaillee(resultat) if resultat else None
         return {
             "calcul": calcul,
             "resultat": resultat or None,
             "montant_du_solde": abs(resultat.solde) if resultat else None,
             "voit": voit,
             "avis_pdf": voit and lots.fichier_avis(self.annee, organisme.siren) is not None,
-            "explication": explication_affichable(resultat.explication) if resultat else None,
+            "explication": explication_affichable(detail.explication) if detail else None,
+            "prets_a_jour": detail is None or detail.prets_a_jour,
             "hors_champ_organisme": selectors.hors_champ_de_l_organisme(calcul, organisme.siren)
             if calcul and voit and not resultat else [],
         }

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from mutualisation import calculs, explications
 from mutualisation.documents import rendu
 from mutualisation.enums import Produit, Sens
 from mutualisation.models import BaseAnnuelle, Calcul, ResultatOrganisme
@@ -123,9 +124,20 @@ def _parts(resultat: ResultatOrganisme, contexte: ContexteAvis) -> list[dict]:
     ]
 
 
-def donnees_avis(resultat: ResultatOrganisme, contexte: ContexteAvis) -> dict:
-    """The template context of one notice (plain values; amounts as Decimal)."""
-    explication, annee, siren = resultat.explication, contexte.annee, resultat.organisme_id
+def _explication(resultat: ResultatOrganisme, detail: explications.ExplicationDetaillee | None) -> dict:
+    detail = detail or explications.detaillee(resultat)
+    if not detail.prets_a_jour:
+        raise calculs.ErreurMutualisation(
+            f"Les prêts de l'organisme {resultat.organisme_id} ont changé depuis le calcul n° {resultat.calcul_id} : "
+            "son avis ne peut pas détailler les prêts de ce calcul. Relancez le calcul.")
+    return detail.explication
+
+
+def donnees_avis(resultat: ResultatOrganisme, contexte: ContexteAvis,
+                 detail: explications.ExplicationDetaillee | None = None) -> dict:
+    """The template context of one notice (plain values; amounts as Decimal); ``detail``: the explanation with its
+    loans when the caller has built it (explications.detaillees, for many notices at once)."""
+    explication, annee, siren = _explication(resultat, detail), contexte.annee, resultat.organisme_id
     return {
         "titre": f"{TITRES[resultat.sens]} {annee} – {resultat.organisme.raison_sociale}",
         "type_avis": TITRES[resultat.sens],
@@ -160,8 +172,9 @@ def resultats_du_calcul(calcul: Calcul):
     return calcul.resultats.select_related("organisme", "organisme__region").order_by("organisme_id")
 
 
-def avis_html(resultat: ResultatOrganisme, contexte: ContexteAvis) -> str:
-    return render_to_string(GABARIT, donnees_avis(resultat, contexte))
+def avis_html(resultat: ResultatOrganisme, contexte: ContexteAvis,
+              detail: explications.ExplicationDetaillee | None = None) -> str:
+    return render_to_string(GABARIT, donnees_avis(resultat, contexte, detail))
 
 
 def avis_pdf(resultat: ResultatOrganisme, contexte: ContexteAvis | None = None) -> bytes:
@@ -175,10 +188,12 @@ def avis_ecrire(calcul: Calcul, dossier: Path, *, contexte: ContexteAvis | None 
     after each; returns each file with its size, by file name."""
     contexte = contexte or contexte_avis(calcul)
     dossier.mkdir(parents=True, exist_ok=True)
-    taches = [
-        (dossier / nom_fichier(contexte.annee, resultat.organisme_id), avis_html(resultat, contexte))
-        for resultat in resultats_du_calcul(calcul).iterator(chunk_size=200)
-    ]
+    resultats, taches = list(resultats_du_calcul(calcul)), []
+    for debut in range(0, len(resultats), 200):
+        morceau = resultats[debut:debut + 200]
+        details = explications.detaillees(calcul, morceau)  # no query once the run is validated
+        taches += [(dossier / nom_fichier(contexte.annee, resultat.organisme_id),
+                    avis_html(resultat, contexte, details[resultat.organisme_id])) for resultat in morceau]
     fichiers = []
     for fichier in rendu.ecrire_pdfs(taches, processus=processus):
         fichiers.append(fichier)

@@ -1,5 +1,6 @@
 """The campaign's writes: barème, adjustments, calculation runs (domain.md §3, "The campaign's life")."""
 
+import gc
 import json
 import time
 from dataclasses import fields
@@ -10,8 +11,9 @@ from django.utils import timezone
 
 from mutualisation import calculs, chargement
 from mutualisation.enums import StatutCalcul, StatutCampagne
+from mutualisation.explications import explication_sans_prets
 from mutualisation.models import Ajustement, Bareme, Calcul, Campagne, ResultatOrganisme
-from mutualisation.serialisation import explication_json, hors_champ_json
+from mutualisation.serialisation import hors_champ_json
 from mutualisation.tasks import SURVEILLANCE_CALCUL, calcul_executer_tache
 from pacte import travaux
 from pacte.models import Organisme
@@ -162,27 +164,38 @@ def _entrees(annee: int, variante=None) -> dict:
 
 
 def _calculer(entrees: dict) -> calculs.ResultatCampagne:
-    return calculs.calculer_campagne_agregee(**{**entrees, "prets": entrees["prets"].agreges})
+    """The pure calculation and its invariants, with Python's cycle collector paused: they allocate hundreds of
+    thousands of small objects (no cycle among them), and the collector's full passes over them made the run grow
+    faster than the number of organisms (docs/performances.md, « Calcul »)."""
+    gc.disable()
+    try:
+        resultat = calculs.calculer_campagne_agregee(**{**entrees, "prets": entrees["prets"].agreges})
+        calculs.verifier_invariants(resultat)
+    finally:
+        gc.enable()
+    return resultat
 
 
 def _empreinte(entrees: dict) -> str:
     return calculs.empreinte_entrees(**{**entrees, "prets": ()}, resume_prets=entrees["prets"].resume)
 
 
-def _copier_resultats(calcul: Calcul, resultat: calculs.ResultatCampagne, bareme: calculs.Bareme) -> None:
-    """The result lines by COPY into a scratch table, then one INSERT … SELECT in which PostgreSQL adds each
-    organism's loans to its explanation (chargement.explications_ecrire): the loans never pass through Python."""
-    colonnes = ["calcul_id", "organisme_id", *CHAMPS_RESULTAT]
-    table, source = ResultatOrganisme._meta.db_table, "mutualisation_resultats_a_ecrire"
-    with connection.cursor() as curseur:
-        curseur.execute(f"CREATE TEMPORARY TABLE {source} AS SELECT {', '.join(colonnes)}, explication "  # noqa: S608
-                        f"FROM {table} WITH NO DATA")  # model's table and fields, no user input
-        with curseur.copy(f"COPY {source} ({', '.join(colonnes)}, explication) FROM STDIN") as copie:
-            for ligne in resultat.lignes:
-                valeurs = [getattr(ligne, nom) for nom in CHAMPS_RESULTAT]
-                copie.write_row([calcul.pk, ligne.siren, *valeurs, json.dumps(explication_json(ligne.explication))])
-        chargement.explications_ecrire(curseur, source=source, cible=table, colonnes=colonnes, bareme=bareme)
-        curseur.execute(f"DROP TABLE {source}")  # created inside the run's transaction: a failure rolls it back
+def entrees_inchangees(calcul: Calcul) -> bool:
+    """The run's inputs are still those of the year (same fingerprint): what it computed is what it would compute."""
+    return _empreinte(_entrees(calcul.campagne.annee, calcul.variante)) == calcul.empreinte_entrees
+
+
+def _copier_resultats(calcul: Calcul, resultat: calculs.ResultatCampagne, prets: chargement.PretsDeLaBase) -> None:
+    """The result lines by COPY. Each explanation holds all but its organism's loans, and their digest: the loans'
+    detail is built from the loans table when shown, and frozen in at validation (mutualisation.explications)."""
+    colonnes = ["calcul_id", "organisme_id", *CHAMPS_RESULTAT, "explication"]
+    table = ResultatOrganisme._meta.db_table
+    with connection.cursor() as curseur, \
+            curseur.copy(f"COPY {table} ({', '.join(colonnes)}) FROM STDIN") as copie:  # model's table and fields
+        for ligne in resultat.lignes:
+            valeurs = [getattr(ligne, nom) for nom in CHAMPS_RESULTAT]
+            copie.write_row([calcul.pk, ligne.siren, *valeurs,
+                             json.dumps(explication_sans_prets(ligne.explication, prets.resume_de(ligne.siren)))])
 
 
 def _totaux(resultat: calculs.ResultatCampagne, prets: chargement.PretsDeLaBase) -> dict:
@@ -203,7 +216,7 @@ def _ecrire(calcul: Calcul, entrees: dict, resultat: calculs.ResultatCampagne, d
         if not Calcul.objects.select_for_update().filter(pk=calcul.pk, statut=StatutCalcul.EN_COURS).exists():
             raise calculs.ErreurMutualisation("Le calcul a été marqué en échec pendant son exécution : "
                                               "ses résultats ne sont pas enregistrés. Relancez le calcul.")
-        _copier_resultats(calcul, resultat, entrees["bareme"])
+        _copier_resultats(calcul, resultat, entrees["prets"])
         durees["ecriture"] = round(time.perf_counter() - debut, 3)
         calcul.statut, calcul.fin, calcul.avancement = StatutCalcul.TERMINE, timezone.now(), 100
         calcul.empreinte_entrees = _empreinte(entrees)
@@ -246,7 +259,6 @@ def _executer(calcul_id: int) -> Calcul | None:
         _avancer(calcul, 30)
         top = time.perf_counter()
         resultat = _calculer(entrees)
-        calculs.verifier_invariants(resultat)
         durees["calcul"] = round(time.perf_counter() - top, 3)
         _avancer(calcul, 70)
         _ecrire(calcul, entrees, resultat, durees)

@@ -12,9 +12,10 @@ the campaign row locked, and records its audit event in that same transaction.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mutualisation import explications
 from mutualisation.enums import StatutCalcul, StatutCampagne
 from mutualisation.models import ApprobationCalcul, Calcul, Campagne, ReouvertureCampagne, ValidationCalcul
-from mutualisation.services.campagne import ErreurCampagne
+from mutualisation.services.campagne import ErreurCampagne, entrees_inchangees
 from pacte.audit import contexte_utilisateur
 from pacte.enums import Role
 from pacte.services import evenement_enregistrer
@@ -66,6 +67,10 @@ def _exiger_approuvable(calcul: Calcul, campagne: Campagne, membre) -> None:
                              "l'approuver (règle des quatre yeux).")
     if calcul.approbations.filter(membre=membre, annulee_par_reouverture__isnull=True).exists():
         raise ErreurCampagne(f"Vous avez déjà approuvé le calcul n° {calcul.pk}.")
+    if not entrees_inchangees(calcul):  # last: it reads every input of the year again
+        raise ErreurCampagne(f"Les données de {campagne.annee} (prêts, bases, restructurations, ajustements ou "
+                             f"barème) ont changé depuis le calcul n° {calcul.pk} : relancez le calcul, puis "
+                             "faites approuver le nouveau.")
 
 
 def calcul_approuver(*, acting_user, calcul_id: int) -> ApprobationCalcul:
@@ -98,6 +103,10 @@ def calcul_approuver(*, acting_user, calcul_id: int) -> ApprobationCalcul:
 
 
 def _valider(campagne: Campagne, calcul: Calcul, acting_user) -> None:
+    try:
+        explications.figer(calcul)  # before the freeze, which refuses any write to a validated run's results
+    except explications.PretsModifies as erreur:
+        raise ErreurCampagne(str(erreur)) from None
     Calcul.objects.filter(pk=calcul.pk).update(valide=True, updated_at=timezone.now())
     ValidationCalcul.objects.create(campagne=campagne, calcul=calcul)
     membres = list(calcul.approbations.filter(annulee_par_reouverture__isnull=True)

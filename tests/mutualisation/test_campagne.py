@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from mutualisation import calculs, exports, selectors
+from mutualisation import calculs, explications, exports, selectors
 from mutualisation.enums import StatutCalcul, StatutCampagne
 from mutualisation.models import Ajustement, Bareme, BaseAnnuelle, Calcul, Campagne, Pret, Restructuration
 from mutualisation.referentiels import baremes_charger
@@ -135,9 +135,9 @@ def test_un_calcul_ecrit_resultats_et_totaux_et_respecte_les_invariants(campagne
     assert sum(r.contribution for r in resultats.values()) == total_aides == Decimal(calcul.totaux["total_a_couvrir"])
     assert sum(r.solde for r in resultats.values()) == 0
     assert {h["siren"] for h in calcul.hors_champ} == {campagne_2013["sem"].siren}
-    motifs = {h["numero_pret"]: h["motif"] for h in resultats[campagne_2013["esh"].siren].explication["hors_champ"]}
-    assert motifs == {"P5": "AUTRE_ANNEE"}
-    operation = oph.explication["operations_production"][0]
+    esh = explications.detaillee(resultats[campagne_2013["esh"].siren]).explication
+    assert {h["numero_pret"]: h["motif"] for h in esh["hors_champ"]} == {"P5": "AUTRE_ANNEE"}
+    operation = explications.detaillee(oph).explication["operations_production"][0]
     assert (operation["logements_plus"], operation["logements_plai"], len(operation["prets"])) == (20, 5, 3)
     assert calcul.version_code and set(calcul.durees) == {"chargement", "calcul", "ecriture"}
 

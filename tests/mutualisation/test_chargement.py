@@ -7,9 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
-from mutualisation import calculs, chargement
-from mutualisation.models import Bareme, BaseAnnuelle, Pret, Restructuration
+from mutualisation import calculs, chargement, explications
+from mutualisation.models import Bareme, BaseAnnuelle, Pret, Restructuration, ResultatOrganisme
 from mutualisation.referentiels import baremes_charger
 from mutualisation.serialisation import explication_json
 from mutualisation.services.campagne import calcul_executer, calcul_lancer
@@ -70,12 +71,38 @@ def test_calcul_en_base_identique_au_calcul_pur_lignes_explications_et_hors_cham
         for nom in ("aide_production", "aide_rehabilitation", "aide_restructuration", "aide_totale",
                     "part_cotisation_cglls", "part_loyers", "part_patrimoine", "contribution", "solde"):
             assert getattr(resultat, nom) == getattr(ligne, nom), (ligne.siren, nom)
-        # the stored explanation, loan for loan and in the same order, is the one the pure calculation writes
-        assert resultat.explication == json.loads(json.dumps(explication_json(ligne.explication))), ligne.siren
+        # the run stores no loan, only their digest; the explanation shown, loan for loan and in the same order, is
+        # the one the pure calculation writes
+        assert not explications.est_figee(resultat.explication)
+        assert resultat.explication["resume_prets"] == chargement.texte_resume(
+            *_resume_de(ligne.siren)), ligne.siren
+        assert explications.detaillee(resultat) == explications.ExplicationDetaillee(
+            json.loads(json.dumps(explication_json(ligne.explication))), True), ligne.siren
     assert calcul.totaux["total_a_couvrir"] == str(attendu.total_a_couvrir)
     assert calcul.totaux["nb_hors_champ"] == len(attendu.hors_champ)
-    assert any(r.explication["operations_production"] for r in resultats.values())
-    assert any(r.explication["prets_rehabilitation"] for r in resultats.values())
+    details = explications.detaillees(calcul, list(resultats.values()))
+    assert any(d.explication["operations_production"] for d in details.values())
+    assert any(d.explication["prets_rehabilitation"] for d in details.values())
+    # frozen into the explanations (at validation), the detail is the same
+    explications.figer(calcul)
+    for ligne in attendu.lignes:
+        stockee = ResultatOrganisme.objects.get(calcul=calcul, organisme_id=ligne.siren).explication
+        assert explications.est_figee(stockee)
+        assert explications.detaillee(resultats[ligne.siren]).explication == details[ligne.siren].explication
+        assert {cle: valeur for cle, valeur in stockee.items() if cle != "resume_prets"} == json.loads(
+            json.dumps(explication_json(ligne.explication))), ligne.siren
+
+
+def _resume_de(siren: str) -> tuple[int, int]:
+    """The digest of an organism's loans, computed here one loan at a time (the XOR of each row's hash)."""
+    with connection.cursor() as curseur:
+        curseur.execute(f"SELECT {chargement.HACHAGE_PRET} FROM {chargement.TABLE_PRETS} WHERE siren = %s",  # noqa: S608
+                        [siren])
+        hachages = [h for (h,) in curseur.fetchall()]
+    xor = 0
+    for hachage in hachages:
+        xor ^= hachage
+    return len(hachages), xor
 
 
 def test_prets_agreges_en_sql_egaux_a_agreger_prets():

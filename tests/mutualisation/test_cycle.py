@@ -277,8 +277,13 @@ def test_reouvrir_exige_un_administrateur_et_un_motif_et_garde_l_historique(memb
     validation = ValidationCalcul.objects.get()
     assert validation.reouverture == reouverture and validation.reouverte_le == reouverture.created_at
     assert [a.annulee_par_reouverture for a in calcul.approbations.all()] == [reouverture, reouverture]
-    # The freeze is lifted: the barème and the run can change again, and the members may approve anew.
+    # The freeze is lifted: the barème and the run can change again, and the members may approve anew — the run
+    # only while its inputs are unchanged.
+    frais = Bareme.objects.get(annee=2013).frais_gestion
     assert _sql("UPDATE mutualisation_bareme SET frais_gestion = 1 WHERE annee = 2013") == 1
+    with pytest.raises(ErreurCampagne, match="ont changé depuis le calcul"):
+        calcul_approuver(acting_user=membres["a"], calcul_id=calcul.pk)
+    assert _sql("UPDATE mutualisation_bareme SET frais_gestion = %s WHERE annee = 2013", [frais]) == 1
     assert _valider(membres, calcul).valide and calcul.approbations.count() == 4
     # History rows are never erased, nor changed once superseded.
     _refuse("DELETE FROM mutualisation_approbationcalcul", motif="Historique")
