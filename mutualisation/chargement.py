@@ -4,6 +4,7 @@ A run never brings the loans into Python: PostgreSQL aggregates them per concern
 integer arithmetic, the same aggregates as ``calculs.agreger_prets``), checks them, and digests them for the inputs'
 fingerprint; it builds the detail an explanation shows of them when asked (docs/performances.md, « Calcul »)."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -162,11 +163,29 @@ def _parametres(annee: int, **autres) -> dict:
             "rehabilitation": sorted(calculs.PRODUITS_REHABILITATION), **autres}
 
 
+# Memory for each sort or hash of the loans' queries: with PostgreSQL's default (4 MB), the digest of 60 000
+# organisms' loans spilled to disk and took twice as long (docs/performances.md, « Calcul »). Set for these queries
+# only, then reset: the run is one process, and each query uses a few such nodes at most.
+MEMOIRE_DE_TRAVAIL = "128MB"
+
+
+@contextmanager
+def _memoire_de_travail(curseur):
+    curseur.execute(f"SET work_mem = '{MEMOIRE_DE_TRAVAIL}'")
+    try:
+        yield
+    except Exception:
+        if not connection.in_atomic_block:  # in a transaction, its rollback undoes the SET (and it may be aborted)
+            curseur.execute("RESET work_mem")
+        raise
+    curseur.execute("RESET work_mem")
+
+
 def prets_agreges(annee: int, concernes: list[str]) -> PretsDeLaBase:
     """The loans of the year's concerned organisms aggregated in PostgreSQL; refuses, with the calculation's own
     messages, incoherent operations and PLUS/PLAI loans without a valid zone."""
     parametres = _parametres(annee, concernes=concernes)
-    with connection.cursor() as curseur:
+    with connection.cursor() as curseur, _memoire_de_travail(curseur):
         curseur.execute(INCOHERENTES_SQL)
         incoherentes = [numero for (numero,) in curseur.fetchall()]
         calculs.refuser_prets(incoherentes, [])

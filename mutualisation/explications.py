@@ -58,8 +58,9 @@ def detaillees(calcul: Calcul, resultats: list[ResultatOrganisme]) -> dict[str, 
     return {r.organisme_id: _complete(r.explication, details.get(r.organisme_id)) for r in resultats}
 
 
-def detaillee(resultat: ResultatOrganisme) -> ExplicationDetaillee:
-    return detaillees(resultat.calcul, [resultat])[resultat.organisme_id]
+def detaillee(resultat: ResultatOrganisme, calcul: Calcul | None = None) -> ExplicationDetaillee:
+    """One result line's explanation (``calcul``: its run, when the caller holds it, saves a query)."""
+    return detaillees(calcul or resultat.calcul, [resultat])[resultat.organisme_id]
 
 
 class PretsModifies(calculs.ErreurMutualisation):

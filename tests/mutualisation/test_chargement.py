@@ -93,6 +93,12 @@ def test_calcul_en_base_identique_au_calcul_pur_lignes_explications_et_hors_cham
             json.dumps(explication_json(ligne.explication))), ligne.siren
 
 
+def _work_mem() -> str:
+    with connection.cursor() as curseur:
+        curseur.execute("SHOW work_mem")
+        return curseur.fetchone()[0]
+
+
 def _resume_de(siren: str) -> tuple[int, int]:
     """The digest of an organism's loans, computed here one loan at a time (the XOR of each row's hash)."""
     with connection.cursor() as curseur:
@@ -109,7 +115,9 @@ def test_prets_agreges_en_sql_egaux_a_agreger_prets():
     _jeu_aleatoire(4)
     organismes = chargement.organismes_entree(2013)
     concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
+    avant = _work_mem()
     en_base = chargement.prets_agreges(2013, concernes)
+    assert _work_mem() == avant != chargement.MEMOIRE_DE_TRAVAIL  # raised for the loans' queries only
     bareme = chargement.bareme_entree(Bareme.objects.get(annee=2013))
     motifs = {o.siren: calculs.motif_non_concerne(o) for o in organismes}
     contexte = calculs.aides.Contexte(2013, bareme, motifs, frozenset())
