@@ -24,6 +24,8 @@ from _table import afficher, ligne  # noqa: E402
 
 from pacte.lecture import PRETS, lire_fichier, valider  # noqa: E402
 from pacte.lecture import fichier as module_fichier  # noqa: E402
+from pacte.lecture.xlsx.cellules import _texte_cellule  # noqa: E402
+from pacte.lecture.xlsx.morceaux import _morceaux_feuille  # noqa: E402
 
 BANC = "lecture"
 DEBIT_CSV = 100_000  # 200 000 lines in under 2 s (docs/performances.md)
@@ -82,11 +84,11 @@ def lire_xlsx_openpyxl(contenu: bytes, nom: str) -> pd.DataFrame:
 
     def blocs():
         for numero, valeurs in enumerate(feuille.iter_rows(values_only=True), start=1):
-            textes = [module_fichier._texte_cellule(v) for v in valeurs]
+            textes = [_texte_cellule(v) for v in valeurs]
             largeur = etat["largeur"] or len(textes)
             yield [numero], [[t] for t in (textes + [""] * largeur)[:largeur]]
 
-    morceaux = list(module_fichier._morceaux_feuille(blocs(), etat, module_fichier.LIGNES_PAR_MORCEAU))
+    morceaux = list(_morceaux_feuille(blocs(), etat, module_fichier.LIGNES_PAR_MORCEAU))
     classeur.close()
     return pd.concat(morceaux)
 

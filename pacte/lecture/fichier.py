@@ -5,22 +5,18 @@ sees: the header is line 1, for CSV (one record a line, as a spreadsheet shows i
 
 `lire_morceaux` gives the same table in pieces of at most 100 000 lines, so that a million-line extract is read,
 checked and written without ever being whole in memory; `lire_fichier` joins the pieces, for small files.
+The XLSX reader is the package pacte.lecture.xlsx; this module reads CSV and holds the bounds both share.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import math
 import re
-import zipfile
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import PurePath
 
 import numpy as np
-import openpyxl
 import pandas as pd
 
 from pacte.lecture.validation import Erreur
@@ -28,11 +24,9 @@ from pacte.lecture.validation import Erreur
 TAILLE_MAX = 200 * 1024 * 1024  # bytes of a csv as uploaded
 # Bytes of an xlsx once decompressed (declared sizes): a sheet of 1 048 576 lines of a CDC extract written with
 # inline strings is ≈ 500 Mo (470 Mo measured for a million lines of 9 columns); the sheet is read row by row, so
-# this bounds the time of a read, not its memory. The ratio check below still stops a zip bomb far earlier.
+# this bounds the time of a read, not its memory. The ratio check (xlsx.archive) still stops a zip bomb far earlier.
 DECOMPRESSE_MAX = 1024 * 1024 * 1024
 RATIO_MAX = 100  # Apache POI refuses members that inflate more than 100 times; real sheets stay under 20
-SEUIL_RATIO = 1024 * 1024  # small members (themes, styles) may compress very well and harm nobody
-MEMBRES_MAX = 10_000
 SIGNATURE_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and password-protected .xlsx are OLE files
 SIGNATURE_ZIP = b"PK\x03\x04"
 BOM = "\ufeff".encode()
@@ -82,7 +76,9 @@ def lire_morceaux(
     if extension in (".csv", ".txt"):
         return _morceaux_csv(contenu, TAILLE_MAX if taille_max is None else taille_max, lignes)
     if extension == ".xlsx":
-        return _morceaux_xlsx(contenu, DECOMPRESSE_MAX if taille_max is None else taille_max, ratio_max, lignes)
+        from pacte.lecture.xlsx import morceaux_xlsx  # imports this module
+
+        return morceaux_xlsx(contenu, DECOMPRESSE_MAX if taille_max is None else taille_max, ratio_max, lignes)
     if extension == ".xls":
         raise ErreurLecture("Le format Excel 97-2003 (.xls) n'est pas pris en charge : enregistrez en .xlsx ou CSV.")
     raise ErreurLecture(f"Format de fichier non pris en charge ({extension or 'sans extension'}) : .csv ou .xlsx.")
@@ -92,6 +88,10 @@ def _numerote(tableau: pd.DataFrame, entete: list[str], premiere: int) -> pd.Dat
     """Rows named by the header (duplicates kept, valider reports them), numbered from line `premiere`."""
     numeros = pd.Index(range(premiere, premiere + len(tableau)), name="ligne")
     return tableau.set_axis(entete, axis=1).set_axis(numeros, axis=0)
+
+
+def _mo(octets: int) -> str:
+    return f"{octets / 1024 / 1024:.0f} Mo" if octets >= 1024 * 1024 else f"{octets} octets"
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------
@@ -254,224 +254,3 @@ def _champs_en_trop(texte: str, sep: str) -> ErreurLecture:
     erreurs = [Erreur(n, "", "", f"{champs} champs au lieu de {attendu}{indice}") for n, champs in fautes]
     lignes = ", ".join(str(n) for n, _ in fautes[:10]) + (" …" if len(fautes) > 10 else "")
     return ErreurLecture(f"Lignes avec plus de champs que l'en-tête ({attendu}) : {lignes}.", erreurs)
-
-
-# --- XLSX --------------------------------------------------------------------------------------------------
-
-
-def _mo(octets: int) -> str:
-    return f"{octets / 1024 / 1024:.0f} Mo" if octets >= 1024 * 1024 else f"{octets} octets"
-
-
-def verifier_defusedxml() -> None:
-    """openpyxl picks its XML parser when imported: refuse to read a workbook unless it picked defusedxml,
-    which forbids entity declarations (billion laughs) and external references (XXE)."""
-    from openpyxl.xml import functions
-
-    if not (openpyxl.DEFUSEDXML and functions.iterparse.__module__.startswith("defusedxml")):
-        raise RuntimeError("openpyxl n'utilise pas defusedxml : lecture des fichiers XLSX désactivée.")
-
-
-def verifier_archive(contenu: bytes, taille_max: int = TAILLE_MAX, ratio_max: int = RATIO_MAX) -> None:
-    """Refuse what is not a zip, or a zip that would inflate too much (zip bomb), before any XML is parsed.
-
-    The sizes checked are the declared ones; zipfile never returns more bytes than a member declares (a lying
-    member ends in a CRC error), so they bound what the readers (openpyxl, pacte.lecture.xlsx) can be made to read."""
-    if contenu.startswith(SIGNATURE_OLE):
-        raise ErreurLecture(
-            "Classeur protégé par mot de passe ou au format .xls : enregistrez-le en .xlsx sans mot de passe."
-        )
-    if not contenu.startswith(SIGNATURE_ZIP) and _texte(contenu[:4096]):
-        raise ErreurLecture(
-            "Ce fichier n'est pas un classeur XLSX valide : c'est un texte (CSV ?), donnez-lui l'extension .csv."
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
-            membres = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise ErreurLecture(
-            "Ce fichier n'est pas un classeur XLSX valide (archive zip illisible ou tronquée)."
-        ) from None
-    _verifier_membres(membres, taille_max, ratio_max)
-
-
-def _texte(debut: bytes) -> bool:
-    """The start of a file is text: UTF-8 (a character cut at the end aside), no NUL byte, something printed."""
-    try:
-        texte = debut.decode("utf-8-sig")
-    except UnicodeDecodeError as erreur:
-        if erreur.start < len(debut) - 3:
-            return False
-        texte = debut[: erreur.start].decode("utf-8-sig")
-    return "\x00" not in texte and bool(texte.strip())
-
-
-def _verifier_membres(membres: list[zipfile.ZipInfo], taille_max: int, ratio_max: int) -> None:
-    if len(membres) > MEMBRES_MAX:
-        raise ErreurLecture(f"Classeur refusé : {len(membres)} parties dans l'archive.")
-    total = sum(m.file_size for m in membres)
-    if total > taille_max:
-        raise ErreurLecture(f"Classeur trop volumineux une fois décompressé ({_mo(total)}, limite {_mo(taille_max)}).")
-    for membre in membres:
-        if membre.file_size > SEUIL_RATIO and membre.file_size > ratio_max * max(membre.compress_size, 1):
-            raise ErreurLecture(
-                f"Classeur refusé : la partie {membre.filename} se décompresse plus de {ratio_max} fois "
-                "(bombe de décompression ?)."
-            )
-    if "[Content_Types].xml" not in {m.filename for m in membres}:
-        raise ErreurLecture("Ce fichier n'est pas un classeur XLSX valide (archive zip sans [Content_Types].xml).")
-
-
-def _morceaux_xlsx(contenu: bytes, taille_max: int, ratio_max: int, lignes: int) -> Iterator[pd.DataFrame]:
-    from pacte.lecture import xlsx  # imports this module
-
-    verifier_defusedxml()  # openpyxl still reads the small parts (workbook, relations, styles)
-    verifier_archive(contenu, taille_max, ratio_max)
-    try:
-        lecteur = xlsx.metadonnees(contenu)
-        if lecteur.chemin_feuille is None:
-            raise IndexError("no worksheet")  # what openpyxl's worksheets[0] raised
-        try:
-            chaines = xlsx.chaines_partagees(lecteur.archive, lecteur.chemin_chaines)
-            classeur = lecteur.wb
-            cellules = xlsx.Cellules(chaines, classeur._date_formats, classeur._timedelta_formats, classeur.epoch,
-                                     _texte_cellule)
-            etat = {"compteur": 1, "largeur": None}
-            blocs = xlsx.blocs(lecteur.archive, lecteur.chemin_feuille, cellules, etat)
-            yield from _morceaux_feuille(blocs, etat, lignes)
-        finally:
-            lecteur.archive.close()
-    except ErreurLecture:
-        raise
-    except xlsx.XmlInterdit:
-        raise ErreurLecture(XML_INTERDIT) from None
-    except xlsx.RangeeDemesuree:
-        raise ErreurLecture(
-            f"Classeur refusé : une rangée de la feuille dépasse {_mo(xlsx.RANGEE_MAX)} de XML ; "
-            "ce n'est pas un fichier au format attendu."
-        ) from None
-    except Exception as erreur:  # a damaged workbook fails in many ways (KeyError, ParseError, zlib…)
-        raise _erreur_classeur(erreur) from None
-
-
-XML_INTERDIT = "Classeur refusé : il contient du XML interdit (entités ou DTD), possible attaque."
-
-
-def _erreur_classeur(erreur: Exception) -> ErreurLecture:
-    """French message for a workbook that failed to read; openpyxl wraps defusedxml's refusals in a ValueError."""
-    cause = erreur
-    while cause is not None and not type(cause).__module__.startswith("defusedxml"):
-        cause = cause.__cause__ or cause.__context__
-    if cause is not None:
-        return ErreurLecture(XML_INTERDIT)
-    return ErreurLecture(f"Classeur XLSX illisible ou endommagé ({type(erreur).__name__}).")
-
-
-def _morceaux_feuille(blocs, etat: dict, lignes: int) -> Iterator[pd.DataFrame]:
-    """Rows of the sheet as text, `lignes` at a time; row 1 is the header and empty rows are skipped. `blocs`
-    gives (row numbers, texts column by column): first the first row alone, then blocks of etat["largeur"]
-    columns. The bounds and the control characters are checked piece by piece, before the piece is handed on."""
-    numeros, colonnes = next(blocs, ([], []))
-    entete = tuple(colonne[0] for colonne in colonnes) if numeros[:1] == [1] else ()
-    while entete and entete[-1] == "":
-        entete = entete[:-1]
-    if not entete:
-        raise ErreurLecture("La première feuille du classeur est vide.")
-    _verifier_largeur(list(entete), 0)
-    etat["largeur"] = len(entete)
-    lues = _Lues(entete, lignes)
-    for numeros, colonnes in blocs:
-        yield from lues.ajouter(numeros, colonnes)
-    yield from lues.finir()
-
-
-class _Lues:
-    """The non-empty rows read so far, handed on in pieces of `lignes`."""
-
-    def __init__(self, entete: tuple[str, ...], lignes: int):
-        self.entete, self.largeur, self.lignes = entete, len(entete), lignes
-        self.nombre, self.numeros, self.colonnes = 0, [], [[] for _ in entete]
-        self.controles = [(1, entete)] if any(CONTROLES.search(t) for t in entete) else []
-
-    def ajouter(self, numeros: list[int], colonnes: list[list[str]]) -> Iterator[pd.DataFrame]:
-        colonnes = colonnes[: self.largeur]
-        if numeros and all("" in colonne for colonne in colonnes):  # else no row can be empty
-            pleines = np.zeros(len(numeros), dtype=bool)
-            for colonne in colonnes:
-                pleines |= np.asarray(colonne, dtype=object) != ""
-            if not pleines.all():
-                numeros = np.asarray(numeros)[pleines].tolist()
-                colonnes = [np.asarray(colonne, dtype=object)[pleines] for colonne in colonnes]
-        debut = 0
-        while debut < len(numeros):  # cut at the pieces' boundaries: a piece's errors are its own
-            fin = min(len(numeros), debut + self.lignes - len(self.numeros))
-            self._garder(numeros[debut:fin], [colonne[debut:fin] for colonne in colonnes])
-            debut = fin
-            if len(self.numeros) == self.lignes:
-                yield self._morceau()
-
-    def _garder(self, numeros, tableaux) -> None:
-        restant = min(LIGNES_MAX - self.nombre, CELLULES_MAX // self.largeur - self.nombre)
-        if len(numeros) > restant:
-            raise ErreurLecture(
-                f"Fichier refusé : plus de {LIGNES_MAX} lignes de données ou de {CELLULES_MAX} cellules (atteint "
-                f"ligne {numeros[max(restant, 0)]}) ; retirez les colonnes inutiles ou découpez le fichier."
-            )
-        self.nombre += len(numeros)
-        self.numeros.extend(numeros)
-        for colonne, tableau in zip(self.colonnes, tableaux, strict=True):
-            # One string per distinct value of the block (SIREN, products and codes repeat on every line): less
-            # memory, and a hash computed once per value when the table is validated; all in C.
-            colonne.extend(map(dict(zip(tableau, tableau, strict=True)).__getitem__, tableau))
-        if any(CONTROLES.search("\n".join(tableau)) for tableau in tableaux):
-            for rang, numero in enumerate(numeros):
-                texte = tuple(tableau[rang] for tableau in tableaux)
-                if CONTROLES.search("\n".join(texte)):
-                    self.controles.append((numero, texte))
-
-    def _morceau(self) -> pd.DataFrame:
-        morceau = _morceau(self.colonnes, self.numeros, self.entete, self.controles)
-        self.numeros, self.colonnes = [], [[] for _ in self.entete]
-        return morceau
-
-    def finir(self) -> Iterator[pd.DataFrame]:
-        if self.numeros or self.nombre == 0 or self.controles:
-            yield self._morceau()
-
-
-def _morceau(colonnes: list[list[str]], numeros: list[int], entete: tuple[str, ...], controles) -> pd.DataFrame:
-    if controles:  # refused before a piece holding one is handed on; the rest of the sheet is not read
-        raise _erreur_controles(controles, list(entete))
-    tableau = pd.DataFrame(dict(enumerate(colonnes)), columns=range(len(entete)), dtype=str)
-    return tableau.set_axis(list(entete), axis=1).set_axis(pd.Index(numeros, name="ligne"), axis=0)
-
-
-def _texte_cellule(valeur) -> str:
-    """A cell as the text the user typed: 1234 → « 1234 », 0.3 → « 0.3 », a date → « 2013-05-17 »."""
-    if valeur is None:
-        return ""
-    if isinstance(valeur, str):
-        return valeur
-    if isinstance(valeur, bool):
-        return "oui" if valeur else "non"
-    if isinstance(valeur, int):
-        return str(valeur)
-    if isinstance(valeur, float):
-        return texte_nombre(valeur)
-    if isinstance(valeur, dt.datetime) and valeur.time() == dt.time(0):
-        return valeur.date().isoformat()
-    if isinstance(valeur, dt.datetime | dt.date | dt.time):
-        return valeur.isoformat(sep=" ") if isinstance(valeur, dt.datetime) else valeur.isoformat()
-    return str(valeur)
-
-
-def texte_nombre(nombre: float) -> str:
-    """A float from a number cell as decimal text without float artifacts, never in exponent form.
-
-    Excel keeps and shows 15 significant digits; any decimal of at most 15 digits survives the trip through a
-    double and back at 15 digits (DBL_DIG), so what the user typed comes back exactly, and a computed
-    0.1 + 0.2 stored as 0.30000000000000004 comes back as « 0.3 », as Excel shows it."""
-    if not math.isfinite(nombre):
-        return str(nombre)
-    decimal = Decimal(format(nombre, ".15g"))
-    return "0" if decimal == 0 else format(decimal, "f")

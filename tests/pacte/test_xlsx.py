@@ -22,9 +22,12 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from pacte.lecture import ErreurLecture, lire_fichier, xlsx
+from pacte.lecture import ErreurLecture, lire_fichier
 from pacte.lecture import fichier as module_fichier
-from pacte.lecture.fichier import _texte_cellule, texte_nombre
+from pacte.lecture.xlsx import commun, gabarits, recours
+from pacte.lecture.xlsx import rangees as module_rangees
+from pacte.lecture.xlsx.cellules import NOMBRE_SUR, Cellules, _cast_number, _texte_cellule, texte_nombre
+from pacte.lecture.xlsx.morceaux import _erreur_classeur
 from tests.pacte.test_lecture import classeur, remplacer_membre
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -44,7 +47,7 @@ def ancien(contenu: bytes) -> pd.DataFrame | str:
             feuille.reset_dimensions()
             rangees = [[_texte_cellule(v) for v in r] for r in feuille.iter_rows(values_only=True)]
     except Exception as erreur:  # noqa: BLE001 - the former reader's own classification
-        return str(module_fichier._erreur_classeur(erreur))
+        return str(_erreur_classeur(erreur))
     entete = rangees[0] if rangees else []
     while entete and entete[-1] == "":
         entete = entete[:-1]
@@ -181,10 +184,10 @@ def test_propriete_meme_table_que_l_ancien_lecteur(entete, lignes, ecriture_seul
 # --- Numbers: the text without a float, when it is safe -----------------------------------------------------------
 
 
-@given(st.from_regex(xlsx.NOMBRE_SUR, fullmatch=True))
+@given(st.from_regex(NOMBRE_SUR, fullmatch=True))
 def test_propriete_nombre_sur_garde_son_texte(brut):
     """A number text NOMBRE_SUR accepts is what openpyxl's value gives back (int → str, float → texte_nombre)."""
-    valeur = xlsx._cast_number(brut)
+    valeur = _cast_number(brut)
     attendu = str(valeur) if isinstance(valeur, int) else texte_nombre(valeur)
     assert brut == attendu
 
@@ -195,14 +198,14 @@ def test_propriete_nombres_ecrits_par_un_tableur(nombre):
     """Numbers written as Excel or openpyxl write them (repr, exponents, leading zeros): the reader's text is
     always _texte_cellule's of openpyxl's value, through the fast path or not."""
     brut = format(nombre, "f") if isinstance(nombre, Decimal) else repr(nombre)
-    cellules = xlsx.Cellules([], set(), set(), None, _texte_cellule)
+    cellules = Cellules([], set(), set(), None, _texte_cellule)
     try:
-        attendu = _texte_cellule(xlsx._cast_number(brut))
+        attendu = _texte_cellule(_cast_number(brut))
     except ValueError:
         return
     assert cellules.texte("", "n", brut, "", "") == attendu
     colonne = [brut, "", brut]
-    assert xlsx._convertir(colonne, "", "n", cellules, False) == [attendu, "", attendu]
+    assert gabarits._convertir(colonne, "", "n", cellules, False) == [attendu, "", attendu]
 
 
 # --- Hand-written sheets: each compared with the former reader ----------------------------------------------------
@@ -335,8 +338,8 @@ def test_grand_classeur_reel_lu_par_le_chemin_rapide(monkeypatch):
     for variante in (contenu, en_chaines_partagees(contenu), sans_references(contenu)):
         lectures_par_rangee = []
         with monkeypatch.context() as m:
-            m.setattr(xlsx, "_rangees_openpyxl", _interdit)
-            m.setattr(xlsx, "_lire_morceau", _compte(xlsx._lire_morceau, lectures_par_rangee))
+            m.setattr(recours, "_rangees_openpyxl", _interdit)
+            m.setattr(module_rangees, "_lire_morceau", _compte(module_rangees._lire_morceau, lectures_par_rangee))
             lu = nouveau(variante)
         assert isinstance(lu, pd.DataFrame) and lu.equals(ancien(variante))
         assert len(lectures_par_rangee) == 1  # the header
@@ -377,8 +380,8 @@ def test_dimension_mensongere_et_cellule_isolee_en_xfd():
 def test_rangee_demesuree_refusee_en_memoire_bornee(monkeypatch, lent):
     """One row larger than RANGEE_MAX is refused, by the fast path as by openpyxl's parser (which would build its
     tree whole); the bound is lowered here so that the row stays small."""
-    monkeypatch.setattr(xlsx, "RANGEE_MAX", 200_000)
-    monkeypatch.setattr(xlsx, "BLOC", 16 * 1024)
+    monkeypatch.setattr(commun, "RANGEE_MAX", 200_000)
+    monkeypatch.setattr(commun, "BLOC", 16 * 1024)
     hasard = random.Random(3)
     enorme = "".join(hasard.choice("abcdefghij") for _ in range(300_000))
     corps = ENTETE + ("<?pi?>" if lent else "") + '<row r="2">' + en_ligne("A2", enorme) + "</row>"
