@@ -194,10 +194,12 @@ class ResultatViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- Cache (docs/performances.md, « Tableaux de bord sous charge »): a page of results is serialized once per
     # run, scope and address, like the results page (mutualisation.views.Resultats).
     def list(self, request, *args, **kwargs):
-        self.calcul = selectors.dernier_calcul(annee_de_la_vue(self))
-        cle = selectors.cle_de_cache_des_resultats(request.user, self.calcul, request.build_absolute_uri())
+        # A hit reads only the run's id and date (the key), not its row; a miss then reads that run's row.
+        version = selectors.version_du_dernier_calcul(annee_de_la_vue(self))
+        cle = selectors.cle_de_cache_des_resultats(request.user, version, request.build_absolute_uri())
         donnees = cache.get(cle)
         if donnees is None:
+            self.calcul = selectors.calcul_de_la_version(version)
             donnees = super().list(request, *args, **kwargs).data
             cache.set(cle, donnees, selectors.DUREE_CACHE_RESULTATS)
         return Response(donnees)
@@ -233,7 +235,7 @@ class AvisViewSet(viewsets.GenericViewSet):
         calcul = selectors.dernier_calcul(annee)
         resultat = calcul and selectors.resultat_de_l_organisme(request.user, calcul, organisme.siren)
         voit = selectors.voit_l_organisme(request.user, organisme.siren)
-        detail = explications.detaillee(resultat) if resultat else None
+        detail = explications.detaillee(resultat, calcul) if resultat else None
         avis = {
             "annee": annee, "siren": organisme.siren, "raison_sociale": organisme.raison_sociale,
             "calcul": calcul.pk if calcul else None, "resultat": resultat or None,

@@ -1,8 +1,12 @@
 """Reads of the mutualisation shared by pages, API, exports and the command line (scope applied here)."""
 
+import functools
 import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -15,13 +19,44 @@ def campagnes_liste() -> QuerySet[Campagne]:
     return Campagne.objects.order_by("annee")
 
 
+def _calculs_termines(annee: int, *, simulation: bool = False) -> QuerySet[Calcul]:
+    """The year's finished runs, latest first: the first is the year's latest run (dernier_calcul)."""
+    return Calcul.objects.filter(campagne__annee=annee, statut=StatutCalcul.TERMINE, simulation=simulation).order_by(
+        "-fin", "-pk")
+
+
 def dernier_calcul(annee: int, *, simulation: bool = False) -> Calcul | None:
-    return (
-        Calcul.objects.filter(campagne__annee=annee, statut=StatutCalcul.TERMINE, simulation=simulation)
-        .select_related("campagne")
-        .order_by("-fin", "-pk")
-        .first()
-    )
+    return _calculs_termines(annee, simulation=simulation).select_related("campagne").first()
+
+
+@dataclass(frozen=True)
+class VersionCalcul:
+    """What names a run in a cache key (cle_de_cache_des_resultats): its id and the time its row last changed."""
+
+    pk: int
+    updated_at: datetime
+
+
+@functools.cache
+def _sql_version_du_dernier_calcul(annee: int) -> tuple[str, tuple]:
+    # dernier_calcul's query, compiled by the ORM once per year: on a cached page, compiling it each time cost more
+    # CPU than the database took to answer it (docs/performances.md, « le coût par requête (suite) »).
+    return _calculs_termines(annee).values_list("pk", "updated_at")[:1].query.sql_with_params()
+
+
+def version_du_dernier_calcul(annee: int) -> VersionCalcul | None:
+    """The id and ``updated_at`` of the run dernier_calcul returns, and nothing else: a cached results table (page,
+    API) needs no more to be found, where the whole row carries the run's JSON (barème, totals, out-of-scope list)."""
+    sql, parametres = _sql_version_du_dernier_calcul(annee)
+    with connection.cursor() as curseur:
+        curseur.execute(sql, parametres)
+        ligne = curseur.fetchone()
+    return VersionCalcul(*ligne) if ligne else None
+
+
+def calcul_de_la_version(version: VersionCalcul | None) -> Calcul | None:
+    """The whole row of a run named by its version (None when there is none, or when it is gone since)."""
+    return version and Calcul.objects.select_related("campagne").filter(pk=version.pk).first()
 
 
 def calculs_de_l_annee(annee: int) -> QuerySet[Calcul]:
@@ -55,7 +90,7 @@ def resultats_visibles(user, calcul: Calcul) -> QuerySet[ResultatOrganisme]:
 DUREE_CACHE_RESULTATS = 600  # seconds: the longest an edit of the referentials (an organism's name) takes to show
 
 
-def cle_de_cache_des_resultats(user, calcul: Calcul | None, requete: str) -> str:
+def cle_de_cache_des_resultats(user, calcul: Calcul | VersionCalcul | None, requete: str) -> str:
     """The cache key of one rendering of the results table (page or API) for this reader and request.
 
     It names the run (a new run, or any change to its row, is a new key: results are written once per run), what
@@ -271,9 +306,6 @@ def campagnes_des_annees(annees) -> dict[int, Campagne]:
 
 # --- The campaign's life and its audit trail (docs/cycle-campagne.md, docs/audit.md) --------------------------------
 # Imports here, not at the top: this block is appended by the life-cycle work while the top of the file moves.
-
-from dataclasses import dataclass, field  # noqa: E402
-from datetime import datetime  # noqa: E402
 
 from django.apps import apps  # noqa: E402
 

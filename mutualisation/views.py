@@ -263,25 +263,30 @@ class Resultats(AccesMixin, AnneeMixin, ListView):
     """The results table of the year's latest run, 50 lines a page.
 
     The table is the same for every reader of one scope: it is rendered once per run, scope and address (filters,
-    sort, page; selectors.cle_de_cache_des_resultats) and kept in the shared cache. Only the shell (header with the
-    reader's name, navigation) is rendered per request.
+    sort, page; selectors.cle_de_cache_des_resultats) and kept in the shared cache with the breadcrumb. Only the
+    shell (header with the reader's name, navigation, messages) is rendered per request, and a hit reads only the
+    run's id and date (docs/performances.md, « le coût par requête (suite) »).
     """
 
     permissions_requises = ("mutualisation.voir_resultats",)
     template_name = "mutualisation/resultats.html"
     template_tableau = "mutualisation/_resultats_tableau.html"
+    template_fil = "mutualisation/_fil.html"
     context_object_name = "resultats"
     paginate_by = 50
 
     def get(self, request, *args, **kwargs):
-        self.calcul = selectors.dernier_calcul(self.annee)
-        cle = selectors.cle_de_cache_des_resultats(request.user, self.calcul, request.get_full_path())
+        # A hit reads only the run's id and date (the key), not its row; a miss then reads that run's row.
+        version = selectors.version_du_dernier_calcul(self.annee)
+        cle = selectors.cle_de_cache_des_resultats(request.user, version, request.get_full_path())
         contenu = cache.get(cle)
         if contenu is None:
+            self.calcul = selectors.calcul_de_la_version(version)
             self.object_list = self.get_queryset()
-            contenu = render_to_string(self.template_tableau, self.get_context_data(), request)
+            contenu = {"fil": render_to_string(self.template_fil, {"annee": self.annee, "courant": "Résultats"}),
+                       "tableau": render_to_string(self.template_tableau, self.get_context_data(), request)}
             cache.set(cle, contenu, selectors.DUREE_CACHE_RESULTATS)
-        return render(request, self.template_name, {"annee": self.annee, "contenu": contenu})
+        return render(request, self.template_name, {"annee": self.annee, **contenu})
 
     def get_queryset(self):
         if self.calcul is None:
@@ -365,7 +370,7 @@ class OrganismeDetail(AccesMixin, AnneeMixin, TemplateView):
         calcul = selectors.dernier_calcul(self.annee)
         resultat = calcul and selectors.resultat_de_l_organisme(self.request.user, calcul, organisme.siren)
         voit = selectors.voit_l_organisme(self.request.user, organisme.siren)
-        detail = explications.detaillee(resultat) if resultat else None
+        detail = explications.detaillee(resultat, calcul) if resultat else None
         return {
             "calcul": calcul,
             "resultat": resultat or None,

@@ -13,7 +13,7 @@ from mutualisation.models import Bareme, Calcul, Campagne, ImportFichier
 from mutualisation.services.campagne import calcul_executer
 from pacte.enums import Role
 from tests.factories import BaseAnnuelleFactory, ImportFichierFactory, OrganismeFactory, PretFactory, RegionFactory
-from tests.mutualisation.test_pages import LECTEURS, calculer, construire_campagne
+from tests.mutualisation.test_pages import JSON_DU_CALCUL, LECTEURS, calculer, construire_campagne
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +182,21 @@ def test_resultats_serialises_une_fois_par_calcul_et_par_adresse(client, persona
     PretFactory(organisme=nouvel_organisme)
     calculer()
     assert client.get(url, {"taille": 2}).json()["count"] == 4
+
+
+def test_resultats_en_cache_cinq_requetes_sans_la_ligne_du_calcul(client, personas, campagne,
+                                                                   django_assert_num_queries):
+    """A cache hit: session, user, the two permission queries (read at every request), the run's id and date."""
+    client.force_login(personas[Role.COMMISSION])
+    url = _api("mutualisation-resultat-list", annee=2013)
+    premiere = client.get(url).json()
+    with django_assert_num_queries(5) as requetes:
+        assert client.get(url).json() == premiere
+    sql = [q["sql"] for q in requetes.captured_queries]
+    assert sum("auth_permission" in requete for requete in sql) == 2
+    (lecture_du_calcul,) = [requete for requete in sql if "mutualisation_calcul" in requete]
+    assert not [champ for champ in JSON_DU_CALCUL if f'"{champ}"' in lecture_du_calcul]
+    assert premiere["count"] == 3
 
 
 def test_avis_d_un_organisme_par_son_utilisateur_seulement(client, personas, campagne):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from mutualisation import selectors
 from mutualisation.enums import StatutCalcul, StatutImport
 from mutualisation.models import Ajustement, Bareme, Calcul, Campagne, ImportFichier
 from mutualisation.services.campagne import calcul_executer, calcul_lancer
@@ -19,6 +20,7 @@ from pacte.models import Evenement, Travail
 from tests.factories import (
     BaremeFactory,
     BaseAnnuelleFactory,
+    CalculFactory,
     CampagneFactory,
     ImportFichierFactory,
     OrganismeFactory,
@@ -366,6 +368,57 @@ def test_resultats_sans_calcul(client, personas):
     client.force_login(personas[Role.COMMISSION])
     contenu = client.get(reverse("mutualisation:resultats", kwargs={"annee": 2014})).content.decode()
     assert "Aucun calcul terminé pour 2014" in contenu
+
+
+JSON_DU_CALCUL = ("bareme", "totaux", "hors_champ", "durees")
+
+
+def test_resultats_en_cache_cinq_requetes_sans_la_ligne_du_calcul(client, personas, campagne,
+                                                                   django_assert_num_queries):
+    """A cache hit costs the floor of a signed-in page (session, user, the two permission queries: permissions are
+    read at every request) plus the run's id and date: not the run's row with its JSON, not its results."""
+    url = reverse("mutualisation:resultats", kwargs={"annee": 2013})
+    client.force_login(personas[Role.COMITE_SUIVI])
+    client.get(url)
+    with django_assert_num_queries(5) as requetes:
+        contenu = client.get(url).content.decode()
+    sql = [q["sql"] for q in requetes.captured_queries]
+    assert sum("auth_permission" in requete for requete in sql) == 2
+    (lecture_du_calcul,) = [requete for requete in sql if "mutualisation_calcul" in requete]
+    assert not [champ for champ in JSON_DU_CALCUL if f'"{champ}"' in lecture_du_calcul]
+    assert f"Calcul n° {campagne['calcul'].pk} " in contenu and "3 organismes" in contenu
+    assert contenu.count('aria-label="vous êtes ici :"') == 1 and ">Résultats</a>" in contenu
+
+
+def test_resultats_en_cache_refuses_des_que_le_role_est_retire(client, personas, campagne):
+    url = reverse("mutualisation:resultats", kwargs={"annee": 2013})
+    membre = personas[Role.COMITE_SUIVI]
+    client.force_login(membre)
+    assert client.get(url).status_code == 200
+    membre.groups.clear()
+    assert client.get(url).status_code == 403
+
+
+def test_resultats_relus_quand_la_ligne_du_calcul_change(client, personas, campagne):
+    url = reverse("mutualisation:resultats", kwargs={"annee": 2013})
+    client.force_login(personas[Role.COMMISSION])
+    client.get(url)
+    campagne["calcul"].save()  # any change to the run's row (its updated_at) is a new cache key
+    with CaptureQueriesContext(connection) as requetes:
+        client.get(url)
+    assert [q for q in requetes.captured_queries if "mutualisation_resultatorganisme" in q["sql"]]
+
+
+def test_version_du_dernier_calcul_est_celle_du_dernier_calcul(campagne):
+    officiel = campagne["calcul"]
+    CalculFactory(campagne=officiel.campagne, simulation=True)
+    CalculFactory(campagne=officiel.campagne, en_cours=True)
+    version = selectors.version_du_dernier_calcul(2013)
+    assert version == selectors.VersionCalcul(officiel.pk, Calcul.objects.get(pk=officiel.pk).updated_at)
+    assert selectors.calcul_de_la_version(version) == selectors.dernier_calcul(2013) == officiel
+    plus_recent = CalculFactory(campagne=officiel.campagne)
+    assert selectors.version_du_dernier_calcul(2013).pk == plus_recent.pk == selectors.dernier_calcul(2013).pk
+    assert selectors.version_du_dernier_calcul(2014) is None and selectors.calcul_de_la_version(None) is None
 
 
 # --- Exports ---------------------------------------------------------------------------------------------------------
