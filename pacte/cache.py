@@ -4,7 +4,7 @@ charge »): the key of every entry, and a Redis backend for which an unreachable
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 journal = logging.getLogger(__name__)
@@ -25,9 +25,29 @@ def _panne(operation: str, erreur: RedisError) -> None:
     journal.warning("Cache Redis injoignable (%s) : %s ; la page est calculée sans le cache.", operation, erreur)
 
 
+class ClientRedisReutilise(RedisCacheClient):
+    """Django builds a new ``redis.Redis`` at every cache call, and building one fills its table of reply callbacks:
+    ≈ 1 ms of CPU per cached page (docs/performances.md, « le coût par requête »). One per connection pool, kept:
+    a ``redis.Redis`` is thread-safe, its pool holds the connections."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return self._clients[index]
+
+
 class CacheRedisTolerant(RedisCache):
     """Django's Redis cache, where a Redis restart (docs/pannes.md) degrades to computing every page: a read is a
     miss, a write is skipped. The API throttles, which keep their counts here, let requests through meanwhile."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ClientRedisReutilise
 
     def get(self, key, default=None, version=None):
         try:

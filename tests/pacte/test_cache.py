@@ -50,3 +50,14 @@ def test_un_redis_injoignable_est_un_defaut_de_cache_et_non_une_erreur(caplog):
     assert eteint.add("page", "contenu") is False
     assert eteint.get_many(["page"]) == {}
     assert "Cache Redis injoignable (lecture)" in caplog.text
+
+
+def test_un_seul_client_redis_par_pool_reutilise_d_un_appel_a_l_autre():
+    # Django built a redis.Redis at every call (≈ 1 ms each: its reply callbacks); the same one serves every call,
+    # reads and writes alike (one server: one pool), and still reaches Redis.
+    redis_ = CacheRedisTolerant(settings.CELERY_BROKER_URL, {})
+    client = redis_._cache.get_client("page", write=True)
+    assert redis_._cache.get_client("autre") is client is redis_._cache.get_client(write=False)
+    redis_.set("pacte-test-client-unique", "valeur", 5)
+    assert redis_.get("pacte-test-client-unique") == "valeur"
+    redis_.delete("pacte-test-client-unique")
