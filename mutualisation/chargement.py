@@ -42,9 +42,9 @@ ORDER BY o.siren
 def organismes_entree(annee: int) -> list[calculs.OrganismeEntree]:
     """Every organism with its base for the year (an organism without base has no rental stock: not concerned)."""
     with connection.cursor() as curseur:  # one join, read by psycopg: the ORM's row handling cost more than it
-        curseur.execute(ORGANISMES_SQL, [annee])
-        return [calculs.OrganismeEntree(*identite) if base[0] is None else calculs.OrganismeEntree(*identite, *base)
-                for identite, base in ((ligne[:4], ligne[4:]) for ligne in curseur.fetchall())]
+        curseur.execute(ORGANISMES_SQL, [annee])  # without a base (no joined row), the entry's defaults apply
+        return [calculs.OrganismeEntree(*(ligne if ligne[4] is not None else ligne[:4]))
+                for ligne in curseur.fetchall()]
 
 
 def prets_entree() -> list[calculs.PretEntree]:
@@ -307,6 +307,6 @@ def details_figer(curseur, *, calcul_id: int, bareme: calculs.Bareme) -> int:
             'hors_champ', d.hors_champ::jsonb || (t.explication -> 'hors_champ'))
         FROM ({DETAILS_SQL.format(sirens=sirens)}) d (siren, operations, rehabilitation, hors_champ, nombre, xor)
         WHERE t.calcul_id = %(calcul)s AND t.organisme_id = d.siren AND NOT t.explication ? 'operations_production'
-        RETURNING t.explication ->> 'resume_prets' IS DISTINCT FROM d.nombre || '|' || d.xor
+        RETURNING t.explication ->> 'resume_prets', d.nombre, d.xor
     """, _parametres_details(bareme, calcul=calcul_id))  # noqa: S608 - module constants and table names
-    return sum(different for (different,) in curseur.fetchall())
+    return sum(stocke != texte_resume(nombre, xor) for stocke, nombre, xor in curseur.fetchall())
