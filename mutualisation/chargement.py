@@ -4,6 +4,7 @@ A run never brings the loans into Python: PostgreSQL aggregates them per concern
 integer arithmetic, the same aggregates as ``calculs.agreger_prets``), checks them, and digests them for the inputs'
 fingerprint; it builds the detail an explanation shows of them when asked (docs/performances.md, « Calcul »)."""
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
@@ -181,24 +182,56 @@ def _memoire_de_travail(curseur):
     curseur.execute("RESET work_mem")
 
 
+def _lire_a_part(sql: str) -> list[tuple]:
+    """One query on the calling thread's own connection (Django gives each thread its own), closed afterwards."""
+    try:
+        with connection.cursor() as curseur, _memoire_de_travail(curseur):
+            curseur.execute(sql)
+            return curseur.fetchall()
+    finally:
+        connection.close()
+
+
+@contextmanager
+def _lectures_paralleles():
+    """Runs the loans' queries that do not depend on each other side by side, each on its own connection (so on
+    its own PostgreSQL process and core), and gives a function that starts one and returns how to get its rows.
+
+    In a transaction (a caller's, or a test's) the other connections would not see its uncommitted rows: the queries
+    then run one after the other on this connection, at the moment their rows are asked for. Outside one, each
+    query already saw its own snapshot before this change (autocommit): running them side by side changes nothing
+    to what they see (docs/performances.md, « Calcul : les requêtes des prêts côte à côte »)."""
+    if connection.in_atomic_block:
+        def differer(sql):
+            def lignes():
+                with connection.cursor() as curseur, _memoire_de_travail(curseur):
+                    curseur.execute(sql)
+                    return curseur.fetchall()
+            return lignes
+        yield differer
+        return
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prets") as pool:
+        yield lambda sql: pool.submit(_lire_a_part, sql).result
+
+
 def prets_agreges(annee: int, concernes: list[str]) -> PretsDeLaBase:
     """The loans of the year's concerned organisms aggregated in PostgreSQL; refuses, with the calculation's own
-    messages, incoherent operations and PLUS/PLAI loans without a valid zone."""
+    messages, incoherent operations and PLUS/PLAI loans without a valid zone. The coherence check and the digests
+    run beside the aggregates (_lectures_paralleles)."""
     parametres = _parametres(annee, concernes=concernes)
-    with connection.cursor() as curseur, _memoire_de_travail(curseur):
-        curseur.execute(INCOHERENTES_SQL)
-        incoherentes = [numero for (numero,) in curseur.fetchall()]
-        calculs.refuser_prets(incoherentes, [])
-        curseur.execute(AGREGATS_SQL, parametres)
-        # every organism's loans are aggregated, those of the concerned ones kept: testing each loan's SIREN against
-        # thousands of concerned ones in SQL cost more than aggregating the few others
-        retenus = set(concernes)
-        lignes = [ligne for ligne in curseur.fetchall() if ligne[0] in retenus]
-        if any(ligne[5] for ligne in lignes):
-            curseur.execute(SANS_ZONE_SQL, parametres)
-            calculs.refuser_prets([], [numero for (numero,) in curseur.fetchall()])
-        curseur.execute(RESUMES_SQL)
-        par_organisme = curseur.fetchall()
+    with _lectures_paralleles() as lancer:
+        incoherentes, resumes = lancer(INCOHERENTES_SQL), lancer(RESUMES_SQL)
+        with connection.cursor() as curseur, _memoire_de_travail(curseur):
+            curseur.execute(AGREGATS_SQL, parametres)
+            # every organism's loans are aggregated, those of the concerned ones kept: testing each loan's SIREN
+            # against thousands of concerned ones in SQL cost more than aggregating the few others
+            retenus = set(concernes)
+            lignes = [ligne for ligne in curseur.fetchall() if ligne[0] in retenus]
+            calculs.refuser_prets([numero for (numero,) in incoherentes()], [])
+            if any(ligne[5] for ligne in lignes):
+                curseur.execute(SANS_ZONE_SQL, parametres)
+                calculs.refuser_prets([], [numero for (numero,) in curseur.fetchall()])
+        par_organisme = resumes()
     nombre, empreinte = sum(ligne[1] for ligne in par_organisme), 0
     for _, _, xor in par_organisme:
         empreinte ^= xor

@@ -148,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Unlock by hand: manage.py axes_reset_username <identifiant> (or axes_reset_ip, axes_reset).
 AUTHENTICATION_BACKENDS = [
     "pacte.acces.AxesConnexionWeb",  # axes.backends.AxesStandaloneBackend, for sign-ins that come with a request
-    "django.contrib.auth.backends.ModelBackend",
+    "pacte.acces.PermissionsEnUneRequete",  # Django's ModelBackend, permissions read in one query
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours

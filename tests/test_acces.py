@@ -202,3 +202,37 @@ def test_deconnexion_par_post(client, personas):
     client.force_login(personas[Role.COMITE_SUIVI])
     assert client.post(reverse("deconnexion")).status_code == 302
     assert client.get(reverse("accueil")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_les_permissions_en_une_requete_sont_celles_de_django(personas, django_assert_num_queries):
+    """pacte.acces.PermissionsEnUneRequete answers what Django's ModelBackend answers (own ∪ groups'; a superuser
+    everything; an inactive user nothing), for every role, in one query per request, read again after a change."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from pacte.acces import PermissionsEnUneRequete
+    from pacte.models import Utilisateur
+
+    propre = Permission.objects.get(codename="add_fusion")
+    utilisateurs = list(personas.values())
+    utilisateurs[1].user_permissions.add(propre)  # own permission on top of the group's
+    utilisateurs.append(UtilisateurFactory(role="", is_superuser=True))
+    utilisateurs.append(UtilisateurFactory(role=Role.EQUIPE_USH, is_active=False))
+    sans_groupe = UtilisateurFactory(role="")
+    sans_groupe.user_permissions.add(propre)
+    utilisateurs.append(sans_groupe)
+    for utilisateur in utilisateurs:
+        attendu_ = ModelBackend().get_all_permissions(Utilisateur.objects.get(pk=utilisateur.pk))
+        frais = Utilisateur.objects.get(pk=utilisateur.pk)
+        with django_assert_num_queries(0 if not frais.is_active else 1):
+            obtenu = PermissionsEnUneRequete().get_all_permissions(frais)
+            assert PermissionsEnUneRequete().get_all_permissions(frais) == obtenu  # cached for the request
+        assert obtenu == attendu_, utilisateur.role
+    def permissions(**filtre):
+        return PermissionsEnUneRequete().get_all_permissions(Utilisateur.objects.get(**filtre))
+
+    assert "pacte.add_fusion" in permissions(pk=sans_groupe.pk)
+    assert len(permissions(is_superuser=True)) == Permission.objects.count()
+    sans_groupe.user_permissions.clear()
+    assert permissions(pk=sans_groupe.pk) == set()

@@ -184,16 +184,16 @@ def test_resultats_serialises_une_fois_par_calcul_et_par_adresse(client, persona
     assert client.get(url, {"taille": 2}).json()["count"] == 4
 
 
-def test_resultats_en_cache_cinq_requetes_sans_la_ligne_du_calcul(client, personas, campagne,
+def test_resultats_en_cache_quatre_requetes_sans_la_ligne_du_calcul(client, personas, campagne,
                                                                    django_assert_num_queries):
-    """A cache hit: session, user, the two permission queries (read at every request), the run's id and date."""
+    """A cache hit: session, user, the permission query (read at every request), the run's id and date."""
     client.force_login(personas[Role.COMMISSION])
     url = _api("mutualisation-resultat-list", annee=2013)
     premiere = client.get(url).json()
-    with django_assert_num_queries(5) as requetes:
+    with django_assert_num_queries(4) as requetes:
         assert client.get(url).json() == premiere
     sql = [q["sql"] for q in requetes.captured_queries]
-    assert sum("auth_permission" in requete for requete in sql) == 2
+    assert sum("auth_permission" in requete for requete in sql) == 1
     (lecture_du_calcul,) = [requete for requete in sql if "mutualisation_calcul" in requete]
     assert not [champ for champ in JSON_DU_CALCUL if f'"{champ}"' in lecture_du_calcul]
     assert premiere["count"] == 3

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from mutualisation import calculs, chargement, explications
 from mutualisation.models import Bareme, BaseAnnuelle, Pret, Restructuration, ResultatOrganisme
@@ -15,6 +15,7 @@ from mutualisation.referentiels import baremes_charger
 from mutualisation.serialisation import explication_json
 from mutualisation.services.campagne import calcul_executer, calcul_lancer
 from pacte.enums import Famille
+from pacte.models import Organisme
 from tests.factories import OrganismeFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,42 @@ def test_en_base_operation_incoherente_et_pret_sans_zone_refuses_avec_les_messag
         chargement.prets_agreges(2013, [organisme.siren])
     # the same loan for an organism that is not concerned is only out of scope
     assert chargement.prets_agreges(2013, []).nb_hors_champ == 2
+
+
+def _connexions_ouvertes() -> int:
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return curseur.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_chose(monkeypatch):
+    """Outside a transaction the coherence check and the digests run on two other connections, beside the
+    aggregates: same aggregates, digests and refusals as one after the other (in a transaction), no connection left
+    open, the main connection's work_mem untouched."""
+    import threading
+
+    _jeu_aleatoire(6)
+    organismes = chargement.organismes_entree(2013)
+    concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
+    fils = []
+    lire_a_part = chargement._lire_a_part
+    monkeypatch.setattr(chargement, "_lire_a_part",
+                        lambda sql: fils.append(threading.current_thread().name) or lire_a_part(sql))
+    avant, ouvertes = _work_mem(), _connexions_ouvertes()
+    cote_a_cote = chargement.prets_agreges(2013, concernes)
+    assert len(fils) == 2 and all(nom.startswith("prets") for nom in fils)
+    assert (_work_mem(), _connexions_ouvertes()) == (avant, ouvertes)
+    with transaction.atomic():
+        l_un_apres_l_autre = chargement.prets_agreges(2013, concernes)
+    assert len(fils) == 2  # in a transaction: this connection only
+    assert cote_a_cote == l_un_apres_l_autre and cote_a_cote.agreges and len(cote_a_cote.resumes) == 8
+
+    concerne = Organisme.objects.get(siren=next(s for s in concernes))
+    autre = Organisme.objects.exclude(pk=concerne.pk).first()
+    for numero, organisme, produit in (("X1", concerne, "PLUS"), ("X2", autre, "PAM")):
+        Pret.objects.create(numero_pret=numero, numero_operation="OPX", organisme=organisme, produit=produit,
+                            date_signature=date(2013, 1, 1), montant=Decimal("1.00"), nb_logements=1, zone="1")
+    with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPX\\."):
+        chargement.prets_agreges(2013, concernes)
+    assert _connexions_ouvertes() == ouvertes

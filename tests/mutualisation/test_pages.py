@@ -373,17 +373,17 @@ def test_resultats_sans_calcul(client, personas):
 JSON_DU_CALCUL = ("bareme", "totaux", "hors_champ", "durees")
 
 
-def test_resultats_en_cache_cinq_requetes_sans_la_ligne_du_calcul(client, personas, campagne,
+def test_resultats_en_cache_quatre_requetes_sans_la_ligne_du_calcul(client, personas, campagne,
                                                                    django_assert_num_queries):
-    """A cache hit costs the floor of a signed-in page (session, user, the two permission queries: permissions are
-    read at every request) plus the run's id and date: not the run's row with its JSON, not its results."""
+    """A cache hit costs the floor of a signed-in page (session, user, the permission query: permissions are read
+    at every request) plus the run's id and date: not the run's row with its JSON, not its results."""
     url = reverse("mutualisation:resultats", kwargs={"annee": 2013})
     client.force_login(personas[Role.COMITE_SUIVI])
     client.get(url)
-    with django_assert_num_queries(5) as requetes:
+    with django_assert_num_queries(4) as requetes:
         contenu = client.get(url).content.decode()
     sql = [q["sql"] for q in requetes.captured_queries]
-    assert sum("auth_permission" in requete for requete in sql) == 2
+    assert sum("auth_permission" in requete for requete in sql) == 1
     (lecture_du_calcul,) = [requete for requete in sql if "mutualisation_calcul" in requete]
     assert not [champ for champ in JSON_DU_CALCUL if f'"{champ}"' in lecture_du_calcul]
     assert f"Calcul n° {campagne['calcul'].pk} " in contenu and "3 organismes" in contenu

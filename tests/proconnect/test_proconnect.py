@@ -177,7 +177,7 @@ def test_un_code_dans_l_url_de_la_connexion_par_mot_de_passe_n_appelle_pas_proco
     reponse = client.post(url, {"username": "camille", "password": "faux"})
     assert reponse.status_code == 200 and "Identifiant ou mot de passe incorrect" in reponse.content.decode()
     client.post(url, {"username": "camille", "password": "mot-de-passe-de-test"})
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "pacte.acces.PermissionsEnUneRequete"
     assert proconnect.jetons == {}
 
 
@@ -198,7 +198,7 @@ def test_la_deconnexion_ferme_aussi_la_session_proconnect(client, proconnect, ag
 
 @pytest.mark.django_db
 def test_la_deconnexion_d_une_session_par_mot_de_passe_reste_locale(client, proconnect, agent):
-    client.force_login(agent, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(agent, backend="pacte.acces.PermissionsEnUneRequete")
     assert client.post(reverse("deconnexion"))["Location"] == reverse("connexion")
     assert proconnect.fins_de_session == []
 

@@ -294,13 +294,13 @@ def test_nombre_de_requetes_constant(client, personas, jeu, nom, kwargs):
 
 
 def test_budget_de_requetes_de_la_page_nationale(client, personas, jeu, django_assert_num_queries):
-    """Computed: session, user and its permissions (4), data version (1), by year (3), energy classes (1),
-    sources (1), ranking (4), mutualisation run and its totals by region (2). Then from the cache: 4 + 1."""
+    """Computed: session, user and its permissions (3), data version (1), by year (3), energy classes (1),
+    sources (1), ranking (4), mutualisation run and its totals by region (2). Then from the cache: 3 + 1."""
     _resultat(CalculFactory(campagne__annee=2014), jeu["oph"], Decimal("100.00"), Decimal("10.00"))
     _connecte(client, personas)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(reverse("suivi:national"), {"annee": 2014})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("suivi:national"), {"annee": 2014})
 
 
