@@ -86,7 +86,7 @@ def _profiler(client, chemin: str, requetes: int) -> None:
     profil.disable()
     pstats.Stats(profil).sort_stats("cumulative").print_stats(45)
     pstats.Stats(profil).sort_stats("tottime").print_stats(25)
-    pstats.Stats(profil).sort_stats("cumulative").print_callees(r"views.py.*\(get\)|api.py.*\(list\)")
+    pstats.Stats(profil).sort_stats("cumulative").print_callees(r"views.*\.py.*\(get\)|api.py.*\(list\)")
 
 
 def main() -> int:

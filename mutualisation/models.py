@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from mutualisation import gel
+from mutualisation import gel, provenance
 from mutualisation.enums import (
     PlanCglls,
     Produit,
@@ -127,14 +127,17 @@ class Pret(models.Model):
     nb_logements = models.PositiveIntegerField("logements")
     zone = models.CharField(max_length=4, choices=Zone.choices, blank=True)
     code_commune = models.CharField(max_length=5, blank=True)
-    import_source = models.ForeignKey("ImportFichier", on_delete=models.PROTECT, null=True, blank=True)
+    # no foreign key in the database: checked per statement by triggers (mutualisation.provenance)
+    import_source = models.ForeignKey("ImportFichier", on_delete=models.PROTECT, null=True, blank=True,
+                                      db_constraint=False)
 
     class Meta:
         ordering = ["numero_pret"]
         verbose_name = "prêt"
         indexes = [models.Index(fields=["date_signature"]), models.Index(fields=["numero_operation"])]
         constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="pret_montant_positif")]
-        triggers = gel.gel_annuel("pret", "c.annee = extract(year FROM t.date_signature)::integer")
+        triggers = [*gel.gel_annuel("pret", "c.annee = extract(year FROM t.date_signature)::integer"),
+                    *provenance.IMPORT_CONNU]
 
     def __str__(self):
         return f"Prêt {self.numero_pret}"
@@ -211,6 +214,7 @@ class ImportFichier(Horodate):
                 name="import_fichier_pas_de_doublon",
             ),
         ]
+        triggers = [provenance.IMPORT_PROTEGE]
 
     def __str__(self):
         return f"{self.get_type_fichier_display()} — {self.nom_fichier}"

@@ -49,8 +49,13 @@ def verifier_invariants(resultat: ResultatCampagne) -> None:
         raise InvariantViole("Invariants de la campagne violés : " + " ; ".join(violations))
 
 
+CENTIME = Decimal("0.01")
+
+
 def _deux_decimales(valeur) -> bool:
-    return isinstance(valeur, Decimal) and valeur.is_finite() and valeur.as_tuple().exponent == -2
+    """A finite Decimal whose exponent is exactly -2 (``same_quantum``: five times cheaper than ``as_tuple``, which
+    copies the digits; false for NaN and infinities)."""
+    return isinstance(valeur, Decimal) and valeur.same_quantum(CENTIME)
 
 
 def _violations_decimales(resultat: ResultatCampagne) -> list[str]:
