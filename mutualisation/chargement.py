@@ -4,13 +4,14 @@ A run never brings the loans into Python: PostgreSQL aggregates them per concern
 integer arithmetic, the same aggregates as ``calculs.agreger_prets``), checks them, and digests them for the inputs'
 fingerprint; it builds the detail an explanation shows of them when asked (docs/performances.md, « Calcul »)."""
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from mutualisation import calculs
 from mutualisation.calculs.donnees import PRODUITS_PLAI, PRODUITS_PLUS, ZONES_1, ZONES_2_3
@@ -82,13 +83,10 @@ TABLE_RESULTATS = ResultatOrganisme._meta.db_table
 ANNEE = "date_signature >= %(debut)s AND date_signature < %(fin)s"
 
 AGREGATS_SQL = f"""
-SELECT siren, sum(zone_1)::bigint, sum(zone_2_3)::bigint, sum(rehabilitation), sum(prets)::bigint,
-       bool_or(zone_invalide)
-FROM (
-    SELECT siren,
-           CASE WHEN zone = ANY(%(zones_1)s) THEN logements ELSE 0 END AS zone_1,
-           CASE WHEN zone = ANY(%(zones_2_3)s) THEN logements ELSE 0 END AS zone_2_3,
-           0::numeric AS rehabilitation, prets, NOT zone = ANY(%(zones)s) AS zone_invalide
+WITH production AS (
+    SELECT siren, sum(CASE WHEN zone = ANY(%(zones_1)s) THEN logements ELSE 0 END)::bigint AS zone_1,
+           sum(CASE WHEN zone = ANY(%(zones_2_3)s) THEN logements ELSE 0 END)::bigint AS zone_2_3,
+           sum(prets)::bigint AS prets, bool_or(NOT zone = ANY(%(zones)s)) AS zone_invalide
     FROM (
         SELECT siren, zone, count(*) AS prets,
                coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plus)s)), 0)
@@ -97,13 +95,16 @@ FROM (
         WHERE {ANNEE} AND produit = ANY(%(production)s)
         GROUP BY siren, numero_operation, CASE WHEN numero_operation = '' THEN numero_pret END, zone
     ) operations
-    UNION ALL
-    SELECT siren, 0, 0, sum(montant), count(*), false
+    GROUP BY siren
+), rehabilitation AS (
+    SELECT siren, sum(montant) AS montant, count(*) AS prets
     FROM {TABLE_PRETS}
     WHERE {ANNEE} AND produit = ANY(%(rehabilitation)s)
     GROUP BY siren
-) par_operation
-GROUP BY siren
+)
+SELECT siren, coalesce(p.zone_1, 0), coalesce(p.zone_2_3, 0), coalesce(r.montant, 0),
+       coalesce(p.prets, 0) + coalesce(r.prets, 0), coalesce(p.zone_invalide, false)
+FROM production p FULL JOIN rehabilitation r USING (siren)
 """  # noqa: S608 - module constants and table names, no user input
 
 SANS_ZONE_SQL = f"""
@@ -182,65 +183,114 @@ def _memoire_de_travail(curseur):
     curseur.execute("RESET work_mem")
 
 
-def _lire_a_part(sql: str) -> list[tuple]:
-    """One query on the calling thread's own connection (Django gives each thread its own), closed afterwards."""
+def _lire(sql: str) -> list[tuple]:
+    with connection.cursor() as curseur, _memoire_de_travail(curseur):
+        curseur.execute(sql)
+        return curseur.fetchall()
+
+
+# Side by side, each of the two connections reads without PostgreSQL's parallel workers: with them, the two
+# queries and their workers fought over the cores, and a run at ×100 took 17 s instead of 11.7 s on the bench's two
+# cores (docs/performances.md, « Calcul : les requêtes des prêts côte à côte »).
+SANS_TRAVAILLEURS = "SET max_parallel_workers_per_gather = 0"
+
+
+def _lire_a_part(*requetes: str) -> list[list[tuple]]:
+    """Queries one after the other on the calling thread's own connection (Django gives each thread its own),
+    without parallel workers, closed afterwards."""
     try:
-        with connection.cursor() as curseur, _memoire_de_travail(curseur):
-            curseur.execute(sql)
-            return curseur.fetchall()
+        with connection.cursor() as curseur:
+            curseur.execute(SANS_TRAVAILLEURS)
+        return [_lire(sql) for sql in requetes]
     finally:
         connection.close()
 
 
 @contextmanager
-def _lectures_paralleles():
-    """Runs the loans' queries that do not depend on each other side by side, each on its own connection (so on
-    its own PostgreSQL process and core), and gives a function that starts one and returns how to get its rows.
+def _sans_travailleurs():
+    """This connection without parallel workers for the block, then back to the server's setting."""
+    def remettre():
+        with connection.cursor() as curseur:
+            curseur.execute("RESET max_parallel_workers_per_gather")
 
-    In a transaction (a caller's, or a test's) the other connections would not see its uncommitted rows: the queries
-    then run one after the other on this connection, at the moment their rows are asked for. Outside one, each
-    query already saw its own snapshot before this change (autocommit): running them side by side changes nothing
-    to what they see (docs/performances.md, « Calcul : les requêtes des prêts côte à côte »)."""
+    with connection.cursor() as curseur:
+        curseur.execute(SANS_TRAVAILLEURS)
+    try:
+        yield
+    except BaseException:
+        with suppress(DatabaseError):  # a lost connection: its own error is the one to tell
+            remettre()
+        raise
+    remettre()
+
+
+@contextmanager
+def lectures_paralleles():
+    """Gives a function that starts queries on a second connection (so a second PostgreSQL process, a second core),
+    one after the other, and returns how to wait for their rows; the caller goes on meanwhile (the aggregates, then
+    the calculation itself: docs/performances.md, « Calcul : les requêtes des prêts côte à côte »).
+
+    In a transaction (a caller's, or a test's) another connection would not see its uncommitted rows: the queries
+    then run on this connection, when their rows are asked for. Outside one, each query already saw its own
+    snapshot (autocommit) before they ran side by side: what they see is unchanged. Side by side, neither
+    connection uses parallel workers (SANS_TRAVAILLEURS)."""
     if connection.in_atomic_block:
-        def differer(sql):
-            def lignes():
-                with connection.cursor() as curseur, _memoire_de_travail(curseur):
-                    curseur.execute(sql)
-                    return curseur.fetchall()
-            return lignes
-        yield differer
+        yield lambda *requetes: lambda: [_lire(sql) for sql in requetes]
         return
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prets") as pool:
-        yield lambda sql: pool.submit(_lire_a_part, sql).result
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prets") as pool, _sans_travailleurs():
+        yield lambda *requetes: pool.submit(_lire_a_part, *requetes).result
 
 
-def prets_agreges(annee: int, concernes: list[str]) -> PretsDeLaBase:
-    """The loans of the year's concerned organisms aggregated in PostgreSQL; refuses, with the calculation's own
-    messages, incoherent operations and PLUS/PLAI loans without a valid zone. The coherence check and the digests
-    run beside the aggregates (_lectures_paralleles)."""
+@dataclass
+class PretsEnCours:
+    """The loans' aggregates, read; their coherence check and digests, maybe still running on the other connection.
+    ``terminer`` waits for them and refuses, with the calculation's messages, incoherent operations first, then
+    PLUS/PLAI loans without a valid zone (the order of the checks before they ran side by side)."""
+
+    agreges: tuple[calculs.PretsAgreges, ...]
+    nb_retenus: int
+    sans_zone: list[str]
+    a_cote: Callable[[], list[list[tuple]]]
+
+    def terminer(self) -> PretsDeLaBase:
+        incoherentes, par_organisme = self.a_cote()
+        calculs.refuser_prets([numero for (numero,) in incoherentes], [])
+        calculs.refuser_prets([], self.sans_zone)
+        nombre, empreinte = sum(ligne[1] for ligne in par_organisme), 0
+        for _, _, xor in par_organisme:
+            empreinte ^= xor
+        return PretsDeLaBase(self.agreges, nombre, self.nb_retenus, texte_resume(nombre, empreinte),
+                             {siren: texte_resume(n, xor) for siren, n, xor in par_organisme})
+
+
+def prets_lances(annee: int, concernes: list[str], lancer) -> PretsEnCours:
+    """The aggregates of the year's concerned organisms, read on this connection while ``lancer`` (from
+    lectures_paralleles) checks the operations' coherence and digests every organism's loans."""
+    a_cote = lancer(INCOHERENTES_SQL, RESUMES_SQL)
     parametres = _parametres(annee, concernes=concernes)
-    with _lectures_paralleles() as lancer:
-        incoherentes, resumes = lancer(INCOHERENTES_SQL), lancer(RESUMES_SQL)
-        with connection.cursor() as curseur, _memoire_de_travail(curseur):
-            curseur.execute(AGREGATS_SQL, parametres)
-            # every organism's loans are aggregated, those of the concerned ones kept: testing each loan's SIREN
-            # against thousands of concerned ones in SQL cost more than aggregating the few others
-            retenus = set(concernes)
-            lignes = [ligne for ligne in curseur.fetchall() if ligne[0] in retenus]
-            calculs.refuser_prets([numero for (numero,) in incoherentes()], [])
-            if any(ligne[5] for ligne in lignes):
-                curseur.execute(SANS_ZONE_SQL, parametres)
-                calculs.refuser_prets([], [numero for (numero,) in curseur.fetchall()])
-        par_organisme = resumes()
-    nombre, empreinte = sum(ligne[1] for ligne in par_organisme), 0
-    for _, _, xor in par_organisme:
-        empreinte ^= xor
+    with connection.cursor() as curseur, _memoire_de_travail(curseur):
+        curseur.execute(AGREGATS_SQL, parametres)
+        # every organism's loans are aggregated, those of the concerned ones kept: testing each loan's SIREN
+        # against thousands of concerned ones in SQL cost more than aggregating the few others
+        retenus = set(concernes)
+        lignes = [ligne for ligne in curseur.fetchall() if ligne[0] in retenus]
+        sans_zone = []
+        if any(ligne[5] for ligne in lignes):
+            curseur.execute(SANS_ZONE_SQL, parametres)
+            sans_zone = [numero for (numero,) in curseur.fetchall()]
     agreges = tuple(
         calculs.PretsAgreges(siren, zone_1, zone_2_3, rehabilitation.quantize(Decimal("0.01")))
         for siren, zone_1, zone_2_3, rehabilitation, _, _ in lignes
     )
-    return PretsDeLaBase(agreges, nombre, sum(ligne[4] for ligne in lignes), texte_resume(nombre, empreinte),
-                         {siren: texte_resume(n, xor) for siren, n, xor in par_organisme})
+    return PretsEnCours(agreges, sum(ligne[4] for ligne in lignes), sans_zone, a_cote)
+
+
+def prets_agreges(annee: int, concernes: list[str]) -> PretsDeLaBase:
+    """The loans of the year's concerned organisms aggregated in PostgreSQL, checked and digested (prets_lances,
+    then terminer); refuses, with the calculation's own messages, incoherent operations and PLUS/PLAI loans without
+    a valid zone."""
+    with lectures_paralleles() as lancer:
+        return prets_lances(annee, concernes, lancer).terminer()
 
 
 # --- The loans' detail of an explanation, built by PostgreSQL -----------------------------------------------

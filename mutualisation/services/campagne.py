@@ -146,18 +146,24 @@ def _avancer(calcul: Calcul, avancement: int) -> None:
     Calcul.objects.filter(pk=calcul.pk).update(avancement=avancement)
 
 
-def _entrees(annee: int, variante=None) -> dict:
+def _entrees(annee: int, variante=None, *, lancer=None) -> dict:
+    """The run's inputs. With ``lancer`` (chargement.lectures_paralleles), the loans are a PretsEnCours whose checks
+    and digests run on while the caller computes; without, they are read and checked (PretsDeLaBase)."""
     if variante is not None:  # a simulation of a barème variant: same data, the variant's barème
         bareme = chargement.bareme_de_variante(variante.valeurs)
     else:
         bareme = chargement.bareme_entree(Bareme.objects.get(annee=annee))
     organismes = chargement.organismes_entree(annee)
     concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
+    if lancer is None:
+        prets = chargement.prets_agreges(annee, concernes)  # aggregated by PostgreSQL: no loan enters Python
+    else:
+        prets = chargement.prets_lances(annee, concernes, lancer)
     return {
         "annee": annee,
         "bareme": bareme,
         "organismes": organismes,
-        "prets": chargement.prets_agreges(annee, concernes),  # aggregated by PostgreSQL: no loan enters Python
+        "prets": prets,
         "restructurations": chargement.restructurations_entree(annee),
         "ajustements": chargement.ajustements_entree(annee),
     }
@@ -248,18 +254,33 @@ def calcul_executer(calcul_id: int) -> Calcul | None:
         return _executer(calcul_id) if seul else None
 
 
+def _charger_et_calculer(calcul: Calcul, lancer) -> tuple[dict, calculs.ResultatCampagne, dict]:
+    """Load, then compute while the loans' coherence check and digests finish on the other connection; a refusal
+    of the loans (incoherent operations, loans without zone) comes first, as when they were read beforehand."""
+    top = time.perf_counter()
+    entrees = _entrees(calcul.campagne.annee, calcul.variante, lancer=lancer)
+    durees = {"chargement": time.perf_counter() - top}
+    _avancer(calcul, 30)
+    top = time.perf_counter()
+    try:
+        resultat = _calculer(entrees)
+    except calculs.ErreurMutualisation:
+        entrees["prets"].terminer()
+        raise
+    durees["calcul"] = round(time.perf_counter() - top, 3)
+    top = time.perf_counter()
+    entrees["prets"] = entrees["prets"].terminer()
+    durees["chargement"] = round(durees["chargement"] + time.perf_counter() - top, 3)  # the wait, if any
+    return entrees, resultat, durees
+
+
 def _executer(calcul_id: int) -> Calcul | None:
     calcul = _demarrer(calcul_id)
     if calcul is None:
         return None
-    durees, top = {}, time.perf_counter()
     try:
-        entrees = _entrees(calcul.campagne.annee, calcul.variante)
-        durees["chargement"] = round(time.perf_counter() - top, 3)
-        _avancer(calcul, 30)
-        top = time.perf_counter()
-        resultat = _calculer(entrees)
-        durees["calcul"] = round(time.perf_counter() - top, 3)
+        with chargement.lectures_paralleles() as lancer:
+            entrees, resultat, durees = _charger_et_calculer(calcul, lancer)
         _avancer(calcul, 70)
         _ecrire(calcul, entrees, resultat, durees)
     except Exception as erreur:  # every failure leaves a failed run with its reason, then propagates

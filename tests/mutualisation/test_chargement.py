@@ -174,7 +174,7 @@ def _connexions_ouvertes() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_chose(monkeypatch):
-    """Outside a transaction the coherence check and the digests run on two other connections, beside the
+    """Outside a transaction the coherence check and the digests run on another connection, beside the
     aggregates: same aggregates, digests and refusals as one after the other (in a transaction), no connection left
     open, the main connection's work_mem untouched."""
     import threading
@@ -185,14 +185,20 @@ def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_cho
     fils = []
     lire_a_part = chargement._lire_a_part
     monkeypatch.setattr(chargement, "_lire_a_part",
-                        lambda sql: fils.append(threading.current_thread().name) or lire_a_part(sql))
-    avant, ouvertes = _work_mem(), _connexions_ouvertes()
+                        lambda *requetes: fils.append(threading.current_thread().name) or lire_a_part(*requetes))
+    def travailleurs():
+        with connection.cursor() as curseur:
+            curseur.execute("SHOW max_parallel_workers_per_gather")
+            return curseur.fetchone()[0]
+
+    avant, ouvertes, paralleles = _work_mem(), _connexions_ouvertes(), travailleurs()
     cote_a_cote = chargement.prets_agreges(2013, concernes)
-    assert len(fils) == 2 and all(nom.startswith("prets") for nom in fils)
-    assert (_work_mem(), _connexions_ouvertes()) == (avant, ouvertes)
+    assert len(fils) == 1 and fils[0].startswith("prets")
+    assert (_work_mem(), _connexions_ouvertes(), travailleurs()) == (avant, ouvertes, paralleles)
+    assert paralleles != "0"  # the server's setting, put back
     with transaction.atomic():
         l_un_apres_l_autre = chargement.prets_agreges(2013, concernes)
-    assert len(fils) == 2  # in a transaction: this connection only
+    assert len(fils) == 1  # in a transaction: this connection only
     assert cote_a_cote == l_un_apres_l_autre and cote_a_cote.agreges and len(cote_a_cote.resumes) == 8
 
     concerne = Organisme.objects.get(siren=next(s for s in concernes))
@@ -203,3 +209,48 @@ def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_cho
     with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPX\\."):
         chargement.prets_agreges(2013, concernes)
     assert _connexions_ouvertes() == ouvertes
+
+
+def _operation_incoherente_et_pret_sans_zone(concerne: Organisme) -> None:
+    autre = Organisme.objects.exclude(pk=concerne.pk).first()
+    for numero, organisme, zone in (("Y1", concerne, "1"), ("Y2", autre, "2")):
+        Pret.objects.create(numero_pret=numero, numero_operation="OPY", organisme=organisme, produit="PLUS",
+                            date_signature=date(2013, 2, 1), montant=Decimal("1.00"), nb_logements=1, zone=zone)
+    Pret.objects.create(numero_pret="Y3", organisme=concerne, produit="PLAI", date_signature=date(2013, 2, 1),
+                        montant=Decimal("1.00"), nb_logements=1, zone="")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_un_calcul_hors_transaction_calcule_pendant_les_controles_et_refuse_comme_avant(monkeypatch):
+    """A run computes while the other connection checks the operations and digests the loans: a run on good data
+    ends as before; on bad data the loans' refusal comes first (incoherent operations before loans without zone),
+    even when the calculation itself failed meanwhile."""
+    _jeu_aleatoire(7)
+    calcul = calcul_executer(calcul_lancer(acting_user=None, annee=2013, sur_le_worker=False).pk)
+    assert calcul.statut == "termine" and calcul.resultats.count() == 6
+    assert set(calcul.durees) == {"chargement", "calcul", "ecriture"}
+
+    concernes = [o.siren for o in chargement.organismes_entree(2013) if calculs.motif_non_concerne(o) is None]
+    _operation_incoherente_et_pret_sans_zone(Organisme.objects.get(siren=concernes[0]))
+
+    def lancer_et_executer():
+        return calcul_executer(calcul_lancer(acting_user=None, annee=2013, sur_le_worker=False).pk)
+
+    with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPY\\."):
+        lancer_et_executer()
+    from mutualisation.services import campagne
+
+    monkeypatch.setattr(campagne, "_calculer", lambda entrees: calculs.calculer_campagne_agregee(
+        **{**entrees, "prets": (), "organismes": [*entrees["organismes"], entrees["organismes"][0]]}))
+    with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPY\\."):
+        lancer_et_executer()  # the calculation refused (an organism twice): the loans' refusal is the one told
+    Pret.objects.filter(numero_pret="Y2").delete()
+    with pytest.raises(calculs.CalculImpossible, match=r"sans zone valable \(1, 1bis, 2, 3\) : Y3\."):
+        lancer_et_executer()  # then the loans without zone
+    Pret.objects.filter(numero_pret="Y3").delete()
+    with pytest.raises(calculs.ErreurMutualisation) as erreur:
+        lancer_et_executer()
+    assert "OPY" not in str(erreur.value) and "Y3" not in str(erreur.value)  # the calculation's own refusal
+    monkeypatch.undo()
+    assert lancer_et_executer().statut == "termine"
+    assert _connexions_ouvertes() == 1
