@@ -43,8 +43,10 @@ IMPORT_PROTEGE = pgtrigger.Trigger(
     when=pgtrigger.Before,
     operation=pgtrigger.Delete | pgtrigger.Update,
     func=f"""
-        IF (TG_OP = 'DELETE' OR OLD.id IS DISTINCT FROM NEW.id)
-           AND EXISTS (SELECT 1 FROM {PRETS} WHERE import_source_id = OLD.id) THEN
+        IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN  -- its status, counts, message: no lookup
+            RETURN NEW;
+        END IF;
+        IF EXISTS (SELECT 1 FROM {PRETS} WHERE import_source_id = OLD.id) THEN
             RAISE EXCEPTION 'Import n° % : des prêts en proviennent, % refusé.', OLD.id, TG_OP
                 USING ERRCODE = 'foreign_key_violation';
         END IF;
