@@ -17,7 +17,7 @@ from mutualisation.forms import LIBELLES_POURCENTAGE
 from mutualisation.forms_simulation import VarianteForm
 from mutualisation.services.campagne import ErreurCampagne
 from mutualisation.services.simulation import simulation_lancer, variante_creer
-from mutualisation.views import AnneeMixin
+from mutualisation.views import AnneeMixin, colonnes_triables
 from pacte.acces import AccesMixin
 
 LIRE, SIMULER = "mutualisation.voir_simulations", "mutualisation.simuler"
@@ -103,17 +103,6 @@ COLONNES = (
 )
 
 
-def colonnes_triables(tri: str) -> list[dict]:
-    tri = tri or "siren"
-    colonnes = []
-    for cle, libelle, montant in COLONNES:
-        etat = "ascending" if tri == cle else "descending" if tri == f"-{cle}" else ""
-        suivant = f"-{cle}" if etat == "ascending" or (montant and not etat) else cle
-        colonnes.append({"cle": cle, "libelle": libelle, "montant": montant, "aria_sort": etat,
-                         "tri_suivant": suivant})
-    return colonnes
-
-
 class SimulationMixin(AnneeMixin):
     """A simulation run of the year (404 otherwise) and its comparison with the reference run."""
 
@@ -161,8 +150,9 @@ class SimulationComparaison(AccesMixin, SimulationMixin, TemplateView):
         lignes = simulation.trier(_filtrer(comparaison.lignes, filtres), tri)
         page = Paginator(lignes, self.paginate_by).get_page(self.request.GET.get("page"))
         frais = [calcul_.totaux.get("frais_gestion") for calcul_ in (reference, calcul)]
+        colonnes = colonnes_triables(tri, COLONNES, montants_decroissants=True)
         return {"comparaison": comparaison, "page_obj": page, "lignes": page.object_list, "nb_lignes": len(lignes),
-                "filtres": {**filtres, "tri": tri}, "colonnes": colonnes_triables(tri), "frais": frais,
+                "filtres": {**filtres, "tri": tri}, "colonnes": colonnes, "frais": frais,
                 "barres": simulation.barres_regions(comparaison, "solde"),
                 "barres_aides": simulation.barres_regions(comparaison, "aide_totale")}
 

@@ -39,14 +39,16 @@ COLONNES_RESULTATS = (
 )
 
 
-def colonnes_triables(tri: str) -> list[dict]:
-    """Headers of the results table with their aria-sort state and the sort a click asks for."""
+def colonnes_triables(tri: str, colonnes_du_tableau=COLONNES_RESULTATS, *, montants_decroissants=False) -> list[dict]:
+    """Headers of a results table with their aria-sort state and the sort a click asks for; with
+    ``montants_decroissants``, a first click on an amount sorts it from the largest (the simulation's gaps)."""
     tri = tri or "siren"
     colonnes = []
-    for cle, libelle, montant in COLONNES_RESULTATS:
+    for cle, libelle, montant in colonnes_du_tableau:
         etat = "ascending" if tri == cle else "descending" if tri == f"-{cle}" else ""
+        decroissant = etat == "ascending" or (montants_decroissants and montant and not etat)
         colonnes.append({"cle": cle, "libelle": libelle, "montant": montant, "aria_sort": etat,
-                         "tri_suivant": f"-{cle}" if etat == "ascending" else cle})
+                         "tri_suivant": f"-{cle}" if decroissant else cle})
     return colonnes
 
 

@@ -591,3 +591,22 @@ def test_liste_des_imports_nombre_de_requetes_constant(client, personas, django_
     with django_assert_max_num_queries(8) as beaucoup:
         client.get(reverse("mutualisation:imports"))
     assert len(beaucoup.captured_queries) == len(peu.captured_queries)
+
+
+def test_colonnes_triables_des_resultats_et_de_la_simulation():
+    """One header builder for both tables: a click sorts ascending, then descending; in the simulation, a first click
+    on an amount (a gap) sorts it from the largest."""
+    from mutualisation.views import COLONNES_RESULTATS, colonnes_triables
+    from mutualisation.views_simulation import COLONNES
+
+    def suivants(colonnes):
+        return {c["cle"]: (c["aria_sort"], c["tri_suivant"]) for c in colonnes}
+
+    resultats = suivants(colonnes_triables("-solde"))
+    assert resultats["solde"] == ("descending", "solde") and resultats["siren"] == ("", "siren")
+    assert suivants(colonnes_triables(""))["siren"] == ("ascending", "-siren")
+    assert [c["cle"] for c in colonnes_triables("")] == [cle for cle, _, _ in COLONNES_RESULTATS]
+    simulation = suivants(colonnes_triables("delta_aide", COLONNES, montants_decroissants=True))
+    assert simulation["delta_aide"] == ("ascending", "-delta_aide")
+    assert simulation["delta_solde"] == ("", "-delta_solde") and simulation["raison_sociale"] == ("", "raison_sociale")
+    assert suivants(colonnes_triables("", COLONNES))["delta_solde"] == ("", "delta_solde")
