@@ -170,58 +170,47 @@ def _parametres(annee: int, **autres) -> dict:
 # only, then reset: the run is one process, and each query uses a few such nodes at most.
 MEMOIRE_DE_TRAVAIL = "128MB"
 
-
-@contextmanager
-def _memoire_de_travail(curseur):
-    curseur.execute(f"SET work_mem = '{MEMOIRE_DE_TRAVAIL}'")
-    try:
-        yield
-    except Exception:
-        if not connection.in_atomic_block:  # in a transaction, its rollback undoes the SET (and it may be aborted)
-            curseur.execute("RESET work_mem")
-        raise
-    curseur.execute("RESET work_mem")
-
-
-def _lire(sql: str) -> list[tuple]:
-    with connection.cursor() as curseur, _memoire_de_travail(curseur):
-        curseur.execute(sql)
-        return curseur.fetchall()
-
-
 # Side by side, each of the two connections reads without PostgreSQL's parallel workers: with them, the two
 # queries and their workers fought over the cores, and a run at ×100 took 17 s instead of 11.7 s on the bench's two
 # cores (docs/performances.md, « Calcul : les requêtes des prêts côte à côte »).
-SANS_TRAVAILLEURS = "SET max_parallel_workers_per_gather = 0"
+SANS_TRAVAILLEURS = ("max_parallel_workers_per_gather", "0")
+
+
+@contextmanager
+def _reglage(nom: str, valeur: str):
+    """A setting of this connection for the block, then the server's again. On an error inside a transaction, its
+    rollback undoes the SET (and the transaction may be aborted); outside one, a lost connection's own error is the
+    one to tell."""
+    def remettre():
+        with connection.cursor() as curseur:
+            curseur.execute(f"RESET {nom}")
+
+    with connection.cursor() as curseur:
+        curseur.execute(f"SET {nom} = '{valeur}'")
+    try:
+        yield
+    except Exception:
+        if not connection.in_atomic_block:
+            with suppress(DatabaseError):
+                remettre()
+        raise
+    remettre()
+
+
+def _lire(sql: str) -> list[tuple]:
+    with _reglage("work_mem", MEMOIRE_DE_TRAVAIL), connection.cursor() as curseur:
+        curseur.execute(sql)
+        return curseur.fetchall()
 
 
 def _lire_a_part(*requetes: str) -> list[list[tuple]]:
     """Queries one after the other on the calling thread's own connection (Django gives each thread its own),
     without parallel workers, closed afterwards."""
     try:
-        with connection.cursor() as curseur:
-            curseur.execute(SANS_TRAVAILLEURS)
-        return [_lire(sql) for sql in requetes]
+        with _reglage(*SANS_TRAVAILLEURS):
+            return [_lire(sql) for sql in requetes]
     finally:
         connection.close()
-
-
-@contextmanager
-def _sans_travailleurs():
-    """This connection without parallel workers for the block, then back to the server's setting."""
-    def remettre():
-        with connection.cursor() as curseur:
-            curseur.execute("RESET max_parallel_workers_per_gather")
-
-    with connection.cursor() as curseur:
-        curseur.execute(SANS_TRAVAILLEURS)
-    try:
-        yield
-    except BaseException:
-        with suppress(DatabaseError):  # a lost connection: its own error is the one to tell
-            remettre()
-        raise
-    remettre()
 
 
 @contextmanager
@@ -237,7 +226,7 @@ def lectures_paralleles():
     if connection.in_atomic_block:
         yield lambda *requetes: lambda: [_lire(sql) for sql in requetes]
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prets") as pool, _sans_travailleurs():
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prets") as pool, _reglage(*SANS_TRAVAILLEURS):
         yield lambda *requetes: pool.submit(_lire_a_part, *requetes).result
 
 
@@ -268,7 +257,7 @@ def prets_lances(annee: int, concernes: list[str], lancer) -> PretsEnCours:
     lectures_paralleles) checks the operations' coherence and digests every organism's loans."""
     a_cote = lancer(INCOHERENTES_SQL, RESUMES_SQL)
     parametres = _parametres(annee, concernes=concernes)
-    with connection.cursor() as curseur, _memoire_de_travail(curseur):
+    with _reglage("work_mem", MEMOIRE_DE_TRAVAIL), connection.cursor() as curseur:
         curseur.execute(AGREGATS_SQL, parametres)
         # every organism's loans are aggregated, those of the concerned ones kept: testing each loan's SIREN
         # against thousands of concerned ones in SQL cost more than aggregating the few others
