@@ -65,6 +65,7 @@ def peupler(echelle: float) -> tuple[int, int]:
     from django.db import connection
 
     from mutualisation.models import Bareme
+    from mutualisation.resumes import resumes_reconstruire
     from pacte.services import referentiels_charger
 
     referentiels_charger()
@@ -92,6 +93,7 @@ def peupler(echelle: float) -> tuple[int, int]:
         with table_nue(curseur, "mutualisation_pret"):
             curseur.execute(PRETS_SQL, {"zones": ZONES, "nb_zones": len(ZONES), "organismes": nombre,
                                         "prets": prets, "produits": PRODUITS, "nb_produits": len(PRODUITS)})
+        resumes_reconstruire(curseur)  # the loans' digests, which their triggers keep, were switched off with them
         curseur.execute("VACUUM ANALYZE mutualisation_pret")
     return nombre, prets
 
@@ -99,7 +101,8 @@ def peupler(echelle: float) -> tuple[int, int]:
 @contextlib.contextmanager
 def table_nue(curseur, table: str):
     """Bulk load into a scratch database's table: unlogged, without its triggers (the year's freeze check runs a
-    query per row; the generated rows are valid) nor its secondary indexes, rebuilt once at the end."""
+    query per row; the generated rows are valid; what the triggers keep, the caller rebuilds) nor its secondary
+    indexes, rebuilt once at the end."""
     curseur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
                     "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", [table, table])
     index = curseur.fetchall()

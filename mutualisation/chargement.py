@@ -1,19 +1,22 @@
 """From the database to the plain values of mutualisation.calculs (one query per table, no ORM objects).
 
 A run never brings the loans into Python: PostgreSQL aggregates them per concerned organism (exact numeric and
-integer arithmetic, the same aggregates as ``calculs.agreger_prets``), checks them, and digests them for the inputs'
-fingerprint; it builds the detail an explanation shows of them when asked (docs/performances.md, « Calcul »)."""
+integer arithmetic, the same aggregates as ``calculs.agreger_prets``) and checks them; the loans' digests, for the
+inputs' fingerprint, are kept up to date by PostgreSQL as loans are written (mutualisation.resumes); it builds the
+detail an explanation shows of them when asked (docs/performances.md, « Calcul »)."""
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
+from functools import partial
+from threading import Event
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 
-from mutualisation import calculs
+from mutualisation import calculs, resumes
 from mutualisation.calculs.donnees import PRODUITS_PLAI, PRODUITS_PLUS, ZONES_1, ZONES_2_3
 from mutualisation.models import Ajustement, Bareme, BaseAnnuelle, Pret, Restructuration, ResultatOrganisme
 from pacte.models import Organisme
@@ -82,29 +85,28 @@ TABLE_PRETS = Pret._meta.db_table
 TABLE_RESULTATS = ResultatOrganisme._meta.db_table
 ANNEE = "date_signature >= %(debut)s AND date_signature < %(fin)s"
 
-AGREGATS_SQL = f"""
-WITH production AS (
-    SELECT siren, sum(CASE WHEN zone = ANY(%(zones_1)s) THEN logements ELSE 0 END)::bigint AS zone_1,
-           sum(CASE WHEN zone = ANY(%(zones_2_3)s) THEN logements ELSE 0 END)::bigint AS zone_2_3,
-           sum(prets)::bigint AS prets, bool_or(NOT zone = ANY(%(zones)s)) AS zone_invalide
-    FROM (
-        SELECT siren, zone, count(*) AS prets,
-               coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plus)s)), 0)
-               + coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plai)s)), 0) AS logements
-        FROM {TABLE_PRETS}
-        WHERE {ANNEE} AND produit = ANY(%(production)s)
-        GROUP BY siren, numero_operation, CASE WHEN numero_operation = '' THEN numero_pret END, zone
-    ) operations
-    GROUP BY siren
-), rehabilitation AS (
-    SELECT siren, sum(montant) AS montant, count(*) AS prets
+# The year's PLUS/PLAI loans of every organism, per organism: logements counted once per operation and family, in
+# zone 1/1bis and in zone 2/3; whether one has no valid zone. On this connection (the longest query).
+PRODUCTION_SQL = f"""
+SELECT siren, sum(CASE WHEN zone = ANY(%(zones_1)s) THEN logements ELSE 0 END)::bigint,
+       sum(CASE WHEN zone = ANY(%(zones_2_3)s) THEN logements ELSE 0 END)::bigint,
+       sum(prets)::bigint, bool_or(NOT zone = ANY(%(zones)s))
+FROM (
+    SELECT siren, zone, count(*) AS prets,
+           coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plus)s)), 0)
+           + coalesce(max(nb_logements) FILTER (WHERE produit = ANY(%(plai)s)), 0) AS logements
     FROM {TABLE_PRETS}
-    WHERE {ANNEE} AND produit = ANY(%(rehabilitation)s)
-    GROUP BY siren
-)
-SELECT siren, coalesce(p.zone_1, 0), coalesce(p.zone_2_3, 0), coalesce(r.montant, 0),
-       coalesce(p.prets, 0) + coalesce(r.prets, 0), coalesce(p.zone_invalide, false)
-FROM production p FULL JOIN rehabilitation r USING (siren)
+    WHERE {ANNEE} AND produit = ANY(%(production)s)
+    GROUP BY siren, numero_operation, CASE WHEN numero_operation = '' THEN numero_pret END, zone
+) operations
+GROUP BY siren
+"""  # noqa: S608 - module constants and table names, no user input
+
+# The year's rehabilitation loans, per organism: their base and count. On the other connection, in the same snapshot.
+REHABILITATION_SQL = f"""
+SELECT siren, sum(montant), count(*) FROM {TABLE_PRETS}
+WHERE {ANNEE} AND produit = ANY(%(rehabilitation)s)
+GROUP BY siren
 """  # noqa: S608 - module constants and table names, no user input
 
 SANS_ZONE_SQL = f"""
@@ -120,17 +122,6 @@ GROUP BY numero_operation
 HAVING min(siren) <> max(siren) OR min(nullif(zone, '')) <> max(nullif(zone, ''))
 ORDER BY numero_operation COLLATE "C"
 """  # noqa: S608 - module constants and table names, no user input
-
-# An order-independent digest of every loan (a multiset hash): per organism, the count of its loans and the XOR of
-# each row's 64-bit hash (the loan number is the primary key, so no two rows cancel out); the extract's digest
-# combines them (sum of the counts, XOR of the XORs). PostgreSQL's hash functions are stable across versions (hash
-# partitioning relies on it); a numeric hashes by value (1.0 = 1.00, as in calculs.empreinte_entrees).
-HACHAGE_PRET = """hash_record_extended(ROW(numero_pret, numero_operation, siren, produit, date_signature, montant,
-                                         nb_logements, zone), 2013)"""
-RESUMES_SQL = f"""
-SELECT siren, count(*), bit_xor({HACHAGE_PRET}) FROM {TABLE_PRETS} GROUP BY siren
-"""  # noqa: S608 - module constants and table names, no user input
-
 
 def texte_resume(nombre: int, empreinte: int) -> str:
     """The text of a digest, as the run stores it (the extract's in its fingerprint, an organism's in its
@@ -165,15 +156,17 @@ def _parametres(annee: int, **autres) -> dict:
             "rehabilitation": sorted(calculs.PRODUITS_REHABILITATION), **autres}
 
 
-# Memory for each sort or hash of the loans' queries: with PostgreSQL's default (4 MB), the digest of 60 000
-# organisms' loans spilled to disk and took twice as long (docs/performances.md, « Calcul »). Set for these queries
-# only, then reset: the run is one process, and each query uses a few such nodes at most.
+# Memory for each sort or hash of the loans' queries: with PostgreSQL's default (4 MB), their hash tables (a million
+# operations at 100 × national scale) spilled to disk and took twice as long (docs/performances.md, « Calcul »).
+# Set for these queries only, then reset: the run is one process, and each query uses a few such nodes at most.
 MEMOIRE_DE_TRAVAIL = "128MB"
 
 # Side by side, each of the two connections reads without PostgreSQL's parallel workers: with them, the two
 # queries and their workers fought over the cores, and a run at ×100 took 17 s instead of 11.7 s on the bench's two
 # cores (docs/performances.md, « Calcul : les requêtes des prêts côte à côte »).
 SANS_TRAVAILLEURS = ("max_parallel_workers_per_gather", "0")
+
+Requete = tuple[str, dict | None]
 
 
 @contextmanager
@@ -197,89 +190,148 @@ def _reglage(nom: str, valeur: str):
     remettre()
 
 
-def _lire(sql: str) -> list[tuple]:
+def _lire(requete: Requete) -> list[tuple]:
+    sql, parametres = requete
     with _reglage("work_mem", MEMOIRE_DE_TRAVAIL), connection.cursor() as curseur:
-        curseur.execute(sql)
+        curseur.execute(sql, parametres)
         return curseur.fetchall()
 
 
-def _lire_a_part(*requetes: str) -> list[list[tuple]]:
-    """Queries one after the other on the calling thread's own connection (Django gives each thread its own),
-    without parallel workers, closed afterwards."""
-    try:
-        with _reglage(*SANS_TRAVAILLEURS):
-            return [_lire(sql) for sql in requetes]
-    finally:
-        connection.close()
+class _LecteurSequentiel:
+    """In a transaction (a caller's, or a test's), another connection would not see its uncommitted rows: the
+    queries run on this connection, when their rows are asked for, in the transaction's own snapshot."""
+
+    def instantane(self):
+        return nullcontext()
+
+    def __call__(self, *requetes: Requete) -> list[Callable[[], list[tuple]]]:
+        return [partial(_lire, requete) for requete in requetes]
+
+
+class _LecteurParallele:
+    """Queries run one after the other on a second connection (so a second PostgreSQL process, a second core), each
+    one's rows given as soon as it ends, while the caller goes on. Inside ``instantane()``, this connection reads in
+    one REPEATABLE READ transaction whose snapshot the other connection adopts (``pg_export_snapshot``): both see
+    the loans at the same moment, as a single query would."""
+
+    def __init__(self, pool: ThreadPoolExecutor):
+        self.pool, self.partage, self.adoptions = pool, None, []
+
+    @contextmanager
+    def instantane(self):
+        with transaction.atomic(), connection.cursor() as curseur:
+            curseur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            curseur.execute("SELECT pg_export_snapshot()")
+            (self.partage,) = curseur.fetchone()
+            try:
+                yield
+            finally:
+                for adoption in self.adoptions:  # an exported snapshot lives only as long as its transaction
+                    adoption.wait()
+                self.partage, self.adoptions = None, []
+
+    def __call__(self, *requetes: Requete) -> list[Callable[[], list[tuple]]]:
+        resultats = [Future() for _ in requetes]
+        adoption = Event() if self.partage else None
+        if adoption is not None:
+            self.adoptions.append(adoption)
+        self.pool.submit(self._lire_a_part, self.partage, adoption, requetes, resultats)
+        return [resultat.result for resultat in resultats]
+
+    @staticmethod
+    def _lire_a_part(partage: str | None, adopte: Event | None, requetes, resultats: list[Future]) -> None:
+        """On the worker thread's own connection (Django gives each thread its own), closed afterwards."""
+        try:
+            with _reglage(*SANS_TRAVAILLEURS), transaction.atomic():
+                try:
+                    if partage:
+                        with connection.cursor() as curseur:
+                            curseur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                            curseur.execute("SET TRANSACTION SNAPSHOT %s", [partage])
+                finally:
+                    if adopte is not None:
+                        adopte.set()
+                for requete, resultat in zip(requetes, resultats, strict=True):
+                    resultat.set_result(_lire(requete))
+        except BaseException as erreur:  # noqa: BLE001 - given to whoever waits for the rows
+            for resultat in resultats:
+                if not resultat.done():
+                    resultat.set_exception(erreur)
+        finally:
+            connection.close()
 
 
 @contextmanager
 def lectures_paralleles():
-    """Gives a function that starts queries on a second connection (so a second PostgreSQL process, a second core),
-    one after the other, and returns how to wait for their rows; the caller goes on meanwhile (the aggregates, then
-    the calculation itself: docs/performances.md, « Calcul : les requêtes des prêts côte à côte »).
-
-    In a transaction (a caller's, or a test's) another connection would not see its uncommitted rows: the queries
-    then run on this connection, when their rows are asked for. Outside one, each query already saw its own
-    snapshot (autocommit) before they ran side by side: what they see is unchanged. Side by side, neither
-    connection uses parallel workers (SANS_TRAVAILLEURS)."""
+    """Gives a reader: called with queries, it starts them on a second connection and returns, for each, how to wait
+    for its rows; the caller goes on meanwhile (the production aggregates, then the calculation itself:
+    docs/performances.md, « Calcul : les requêtes des prêts côte à côte »). Its ``instantane()`` block makes both
+    connections read the same snapshot. In a transaction, the queries run on this connection instead. Side by side,
+    neither connection uses parallel workers (SANS_TRAVAILLEURS)."""
     if connection.in_atomic_block:
-        yield lambda *requetes: lambda: [_lire(sql) for sql in requetes]
+        yield _LecteurSequentiel()
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prets") as pool, _reglage(*SANS_TRAVAILLEURS):
-        yield lambda *requetes: pool.submit(_lire_a_part, *requetes).result
+        yield _LecteurParallele(pool)
 
 
 @dataclass
 class PretsEnCours:
-    """The loans' aggregates, read; their coherence check and digests, maybe still running on the other connection.
-    ``terminer`` waits for them and refuses, with the calculation's messages, incoherent operations first, then
+    """The loans' aggregates and digests, read; their coherence check, maybe still running on the other connection.
+    ``terminer`` waits for it and refuses, with the calculation's messages, incoherent operations first, then
     PLUS/PLAI loans without a valid zone (the order of the checks before they ran side by side)."""
 
     agreges: tuple[calculs.PretsAgreges, ...]
     nb_retenus: int
     sans_zone: list[str]
-    a_cote: Callable[[], list[list[tuple]]]
+    par_organisme: list[tuple[str, int, int]]
+    incoherentes: Callable[[], list[tuple]]
 
     def terminer(self) -> PretsDeLaBase:
-        incoherentes, par_organisme = self.a_cote()
-        calculs.refuser_prets([numero for (numero,) in incoherentes], [])
+        calculs.refuser_prets([numero for (numero,) in self.incoherentes()], [])
         calculs.refuser_prets([], self.sans_zone)
-        nombre, empreinte = sum(ligne[1] for ligne in par_organisme), 0
-        for _, _, xor in par_organisme:
+        nombre, empreinte = sum(ligne[1] for ligne in self.par_organisme), 0
+        for _, _, xor in self.par_organisme:
             empreinte ^= xor
         return PretsDeLaBase(self.agreges, nombre, self.nb_retenus, texte_resume(nombre, empreinte),
-                             {siren: texte_resume(n, xor) for siren, n, xor in par_organisme})
+                             {siren: texte_resume(n, xor) for siren, n, xor in self.par_organisme})
 
 
-def prets_lances(annee: int, concernes: list[str], lancer) -> PretsEnCours:
-    """The aggregates of the year's concerned organisms, read on this connection while ``lancer`` (from
-    lectures_paralleles) checks the operations' coherence and digests every organism's loans."""
-    a_cote = lancer(INCOHERENTES_SQL, RESUMES_SQL)
+def prets_lances(annee: int, concernes: list[str], lecteur) -> PretsEnCours:
+    """The aggregates of the year's concerned organisms and every organism's loans digest (kept up to date by the
+    loans' triggers, mutualisation.resumes): production on this connection while ``lecteur`` (from
+    lectures_paralleles) reads the rehabilitation loans, then checks the operations' coherence. Called inside the
+    reader's ``instantane()``, all of it sees the same loans."""
     parametres = _parametres(annee, concernes=concernes)
+    rehabilitation, incoherentes = lecteur((REHABILITATION_SQL, parametres), (INCOHERENTES_SQL, None))
     with _reglage("work_mem", MEMOIRE_DE_TRAVAIL), connection.cursor() as curseur:
-        curseur.execute(AGREGATS_SQL, parametres)
+        curseur.execute(PRODUCTION_SQL, parametres)
         # every organism's loans are aggregated, those of the concerned ones kept: testing each loan's SIREN
         # against thousands of concerned ones in SQL cost more than aggregating the few others
         retenus = set(concernes)
-        lignes = [ligne for ligne in curseur.fetchall() if ligne[0] in retenus]
+        production = {ligne[0]: ligne for ligne in curseur.fetchall() if ligne[0] in retenus}
         sans_zone = []
-        if any(ligne[5] for ligne in lignes):
+        if any(ligne[4] for ligne in production.values()):
             curseur.execute(SANS_ZONE_SQL, parametres)
             sans_zone = [numero for (numero,) in curseur.fetchall()]
-    agreges = tuple(
-        calculs.PretsAgreges(siren, zone_1, zone_2_3, rehabilitation.quantize(Decimal("0.01")))
-        for siren, zone_1, zone_2_3, rehabilitation, _, _ in lignes
-    )
-    return PretsEnCours(agreges, sum(ligne[4] for ligne in lignes), sans_zone, a_cote)
+        curseur.execute(resumes.TENUS_SQL)
+        par_organisme = curseur.fetchall()
+    base = {siren: (montant, nombre) for siren, montant, nombre in rehabilitation() if siren in retenus}
+    agreges, nb_retenus = [], 0
+    for siren in sorted(production.keys() | base.keys()):
+        _, zone_1, zone_2_3, prets_production, _ = production.get(siren, (siren, 0, 0, 0, False))
+        montant, prets_rehabilitation = base.get(siren, (Decimal(0), 0))
+        agreges.append(calculs.PretsAgreges(siren, zone_1, zone_2_3, montant.quantize(Decimal("0.01"))))
+        nb_retenus += prets_production + prets_rehabilitation
+    return PretsEnCours(tuple(agreges), nb_retenus, sans_zone, par_organisme, incoherentes)
 
 
 def prets_agreges(annee: int, concernes: list[str]) -> PretsDeLaBase:
     """The loans of the year's concerned organisms aggregated in PostgreSQL, checked and digested (prets_lances,
-    then terminer); refuses, with the calculation's own messages, incoherent operations and PLUS/PLAI loans without
-    a valid zone."""
-    with lectures_paralleles() as lancer:
-        return prets_lances(annee, concernes, lancer).terminer()
+    then terminer, in one snapshot); refuses, with the calculation's own messages, incoherent operations and
+    PLUS/PLAI loans without a valid zone."""
+    with lectures_paralleles() as lecteur, lecteur.instantane():
+        return prets_lances(annee, concernes, lecteur).terminer()
 
 
 # --- The loans' detail of an explanation, built by PostgreSQL -----------------------------------------------
@@ -334,10 +386,7 @@ LEFT JOIN (
       ON m.code = p.motif
     GROUP BY siren
 ) h ON h.siren = s.siren
-LEFT JOIN (
-    SELECT siren, count(*) AS nombre, bit_xor({HACHAGE_PRET}) AS xor FROM {TABLE_PRETS} WHERE siren IN ({{sirens}})
-    GROUP BY siren
-) d ON d.siren = s.siren
+LEFT JOIN (SELECT siren, nombre, empreinte AS xor FROM {resumes.RESUMES}) d ON d.siren = s.siren
 """  # noqa: S608 - module constants and table names, no user input
 
 

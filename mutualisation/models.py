@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from mutualisation import gel, provenance
+from mutualisation import gel, provenance, resumes
 from mutualisation.enums import (
     PlanCglls,
     Produit,
@@ -137,10 +137,26 @@ class Pret(models.Model):
         indexes = [models.Index(fields=["date_signature"]), models.Index(fields=["numero_operation"])]
         constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="pret_montant_positif")]
         triggers = [*gel.gel_annuel("pret", "c.annee = extract(year FROM t.date_signature)::integer"),
-                    *provenance.IMPORT_CONNU]
+                    *provenance.IMPORT_CONNU, *resumes.RESUMES_TENUS]
 
     def __str__(self):
         return f"Prêt {self.numero_pret}"
+
+
+class ResumePrets(models.Model):
+    """An organism's loans digest (count, XOR of the rows' hashes), kept by the loans' triggers (mutualisation.resumes);
+    never written by the application."""
+
+    siren = models.CharField(max_length=9, primary_key=True)
+    nombre = models.BigIntegerField()
+    empreinte = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "résumé des prêts d'un organisme"
+        verbose_name_plural = "résumés des prêts des organismes"
+
+    def __str__(self):
+        return f"Résumé des prêts {self.siren}"
 
 
 @suivre(operations=("modification", "suppression"))

@@ -34,6 +34,8 @@ def round_half_up(value: Nombre, places: int = 2) -> Decimal:
 
 def cents(value: Decimal) -> int:
     """Un montant en euros (au plus deux décimales) en centimes entiers ; refuse d'arrondir en silence."""
+    if type(value) is Decimal and value.same_quantum(_CENTIME):  # le cas courant : exactement deux décimales
+        return int(value.scaleb(2))
     if not isinstance(value, Decimal) or not value.is_finite():
         raise TypeError(f"Montant non exact refusé : {value!r} (Decimal attendu).")
     arrondi = value.quantize(_CENTIME)
@@ -44,14 +46,35 @@ def cents(value: Decimal) -> int:
 
 def euros(value: int) -> Decimal:
     """Des centimes entiers en euros, toujours avec exactement deux décimales (1234 → 12.34)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    if type(value) is not int and (isinstance(value, bool) or not isinstance(value, int)):
         raise TypeError(f"Centimes entiers attendus, reçu {value!r}.")
     return Decimal(value).scaleb(-2)
 
 
+def _demi_superieur(numerateur: int, denominateur: int) -> int:
+    """numérateur / dénominateur (> 0) arrondi à l'entier, la moitié loin de zéro : ⌊|n|/d + 1/2⌋ avec son signe."""
+    entier = (2 * abs(numerateur) + denominateur) // (2 * denominateur)
+    return -entier if numerateur < 0 else entier
+
+
 def arrondi_cents(value: Nombre) -> int:
-    """Un montant exact en euros, arrondi au centime (demi supérieur), rendu en centimes entiers."""
-    return cents(round_half_up(value, 2))
+    """Un montant exact en euros, arrondi au centime (demi supérieur), rendu en centimes entiers : le même résultat
+    que ``cents(round_half_up(value, 2))``, en entiers."""
+    exact = _exact(value)
+    return _demi_superieur(exact.numerator * 100, exact.denominator)
+
+
+def cents_fois_taux(centimes: int, taux: Nombre) -> int:
+    """Des centimes entiers multipliés par un taux exact (Decimal, Fraction ou int), arrondis au centime (demi
+    supérieur) : ``arrondi_cents(Fraction(centimes, 100) * Fraction(taux))``, sans construire de rationnels."""
+    if type(centimes) is not int:
+        raise TypeError(f"Centimes entiers attendus, reçu {centimes!r}.")
+    if type(taux) is Decimal and taux.is_finite():
+        numerateur, denominateur = taux.as_integer_ratio()
+    else:
+        exact = _exact(taux)
+        numerateur, denominateur = exact.numerator, exact.denominator
+    return _demi_superieur(centimes * numerateur, denominateur)
 
 
 def partager_plus_fort_reste(total_cents: int, poids: Mapping[str, Nombre]) -> dict[str, int]:
@@ -75,10 +98,14 @@ def partager_plus_fort_reste(total_cents: int, poids: Mapping[str, Nombre]) -> d
 
 
 def _poids_entiers(poids: Mapping[str, Nombre]) -> dict[str, int]:
-    """Les poids multipliés par le plus petit dénominateur commun : des entiers aux mêmes proportions."""
-    exacts = {cle: _exact(valeur) for cle, valeur in poids.items()}
+    """Les poids multipliés par le plus petit dénominateur commun : des entiers aux mêmes proportions (des poids
+    déjà entiers, centimes ou logements, tels quels)."""
+    entiers = all(type(valeur) is int for valeur in poids.values())
+    exacts = dict(poids) if entiers else {cle: _exact(valeur) for cle, valeur in poids.items()}
     negatifs = sorted(str(cle) for cle, valeur in exacts.items() if valeur < 0)
     if negatifs:
         raise ValueError(f"Partage impossible : poids négatif pour {', '.join(negatifs)}.")
+    if entiers:
+        return exacts
     commun = lcm(*(valeur.denominator for valeur in exacts.values()))
     return {cle: valeur.numerator * (commun // valeur.denominator) for cle, valeur in exacts.items()}

@@ -1,14 +1,13 @@
 """Les aides d'une campagne (domain.md §3, « Aids ») : production, réhabilitation, restructuration, ajustements.
 
-Montants en centimes entiers ; Fraction seulement pour les taux et le partage de l'enveloppe de restructuration.
+Montants en centimes entiers ; les taux appliqués exactement, en entiers (pacte.arrondis.cents_fois_taux).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
-from pacte.arrondis import arrondi_cents, cents, euros, partager_plus_fort_reste
+from pacte.arrondis import cents, cents_fois_taux, euros, partager_plus_fort_reste
 
 from .donnees import (
     PRODUITS_AIDES,
@@ -183,8 +182,9 @@ def aides_organisme(contexte: Contexte, siren: str, prets: PretsAgreges | None, 
     aide_production = (prets.logements_zone_1 * cents(bareme.montant_zone_1)
                        + prets.logements_zone_2_3 * cents(bareme.montant_zone_2_3))
     base = cents(prets.base_rehabilitation)
-    aide_rehabilitation = arrondi_cents(Fraction(base, 100) * Fraction(bareme.taux_rehabilitation))
-    retenues = sorted(restructurations.retenues.get(siren, ()), key=lambda d: d.reference)
+    aide_rehabilitation = cents_fois_taux(base, bareme.taux_rehabilitation)
+    retenues = restructurations.retenues.get(siren)  # most organisms declare none: nothing to sort
+    retenues = sorted(retenues, key=lambda d: d.reference) if retenues else ()
     aide_restructuration = restructurations.aides.get(siren, 0)
     explication = Explication(
         operations_production=prets.operations,
@@ -206,4 +206,4 @@ def _appliquer_taux(montant_cents: int, taux: Decimal | None) -> int:
     """Un exonéré reçoit chacune des aides 1 à 3 × taux_aide_exoneres, arrondie au centime (demi supérieur)."""
     if taux is None:
         return montant_cents
-    return arrondi_cents(Fraction(montant_cents, 100) * Fraction(taux))
+    return cents_fois_taux(montant_cents, taux)

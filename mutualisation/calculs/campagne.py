@@ -3,9 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
-from fractions import Fraction
 
-from pacte.arrondis import arrondi_cents, cents, euros, partager_plus_fort_reste
+from pacte.arrondis import cents, cents_fois_taux, euros, partager_plus_fort_reste
 
 from .aides import Aides, Contexte, Restructuration, agreger_prets, aides_organisme, restructuration
 from .controles import operations_incoherentes, verifier_invariants
@@ -153,8 +152,8 @@ _BASES = (
 
 def totaux_parts(bareme: Bareme, total_cents: int) -> tuple[int, int, int]:
     """T_cglls et T_loyers arrondis au demi supérieur ; T_patrimoine par différence, pour que tout tombe juste."""
-    cglls = arrondi_cents(Fraction(total_cents, 100) * Fraction(bareme.poids_cotisation_cglls))
-    loyers = arrondi_cents(Fraction(total_cents, 100) * Fraction(bareme.poids_loyers))
+    cglls = cents_fois_taux(total_cents, bareme.poids_cotisation_cglls)
+    loyers = cents_fois_taux(total_cents, bareme.poids_loyers)
     return cglls, loyers, total_cents - cglls - loyers
 
 
@@ -232,5 +231,6 @@ def _ligne(organisme: OrganismeEntree, aides: Aides, parts: list[int], exonere: 
         euros(contribution),
         euros(solde),
         sens_du_solde(solde),
-        explication=replace(aides.explication, hors_champ=tuple(hors_champ)),
+        # most organisms have nothing out of scope: their explanation is kept as it is (replace() is not free)
+        explication=replace(aides.explication, hors_champ=tuple(hors_champ)) if hors_champ else aides.explication,
     )

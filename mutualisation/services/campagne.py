@@ -146,27 +146,29 @@ def _avancer(calcul: Calcul, avancement: int) -> None:
     Calcul.objects.filter(pk=calcul.pk).update(avancement=avancement)
 
 
-def _entrees(annee: int, variante=None, *, lancer=None) -> dict:
-    """The run's inputs. With ``lancer`` (chargement.lectures_paralleles), the loans are a PretsEnCours whose checks
-    and digests run on while the caller computes; without, they are read and checked (PretsDeLaBase)."""
-    if variante is not None:  # a simulation of a barème variant: same data, the variant's barème
-        bareme = chargement.bareme_de_variante(variante.valeurs)
-    else:
-        bareme = chargement.bareme_entree(Bareme.objects.get(annee=annee))
-    organismes = chargement.organismes_entree(annee)
-    concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
-    if lancer is None:
-        prets = chargement.prets_agreges(annee, concernes)  # aggregated by PostgreSQL: no loan enters Python
-    else:
-        prets = chargement.prets_lances(annee, concernes, lancer)
-    return {
-        "annee": annee,
-        "bareme": bareme,
-        "organismes": organismes,
-        "prets": prets,
-        "restructurations": chargement.restructurations_entree(annee),
-        "ajustements": chargement.ajustements_entree(annee),
-    }
+def _entrees(annee: int, variante=None, *, lecteur=None) -> dict:
+    """The run's inputs, all read in one snapshot. With ``lecteur`` (chargement.lectures_paralleles), the loans are a
+    PretsEnCours whose coherence check runs on while the caller computes; without, they are read and checked
+    (PretsDeLaBase)."""
+    if lecteur is None:
+        with chargement.lectures_paralleles() as lecteur:
+            entrees = _entrees(annee, variante, lecteur=lecteur)
+        return {**entrees, "prets": entrees["prets"].terminer()}
+    with lecteur.instantane():
+        if variante is not None:  # a simulation of a barème variant: same data, the variant's barème
+            bareme = chargement.bareme_de_variante(variante.valeurs)
+        else:
+            bareme = chargement.bareme_entree(Bareme.objects.get(annee=annee))
+        organismes = chargement.organismes_entree(annee)
+        concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
+        return {
+            "annee": annee,
+            "bareme": bareme,
+            "organismes": organismes,
+            "prets": chargement.prets_lances(annee, concernes, lecteur),  # aggregated by PostgreSQL
+            "restructurations": chargement.restructurations_entree(annee),
+            "ajustements": chargement.ajustements_entree(annee),
+        }
 
 
 def _calculer(entrees: dict) -> calculs.ResultatCampagne:
@@ -254,11 +256,11 @@ def calcul_executer(calcul_id: int) -> Calcul | None:
         return _executer(calcul_id) if seul else None
 
 
-def _charger_et_calculer(calcul: Calcul, lancer) -> tuple[dict, calculs.ResultatCampagne, dict]:
+def _charger_et_calculer(calcul: Calcul, lecteur) -> tuple[dict, calculs.ResultatCampagne, dict]:
     """Load, then compute while the loans' coherence check and digests finish on the other connection; a refusal
     of the loans (incoherent operations, loans without zone) comes first, as when they were read beforehand."""
     top = time.perf_counter()
-    entrees = _entrees(calcul.campagne.annee, calcul.variante, lancer=lancer)
+    entrees = _entrees(calcul.campagne.annee, calcul.variante, lecteur=lecteur)
     durees = {"chargement": time.perf_counter() - top}
     _avancer(calcul, 30)
     top = time.perf_counter()
@@ -279,8 +281,8 @@ def _executer(calcul_id: int) -> Calcul | None:
     if calcul is None:
         return None
     try:
-        with chargement.lectures_paralleles() as lancer:
-            entrees, resultat, durees = _charger_et_calculer(calcul, lancer)
+        with chargement.lectures_paralleles() as lecteur:
+            entrees, resultat, durees = _charger_et_calculer(calcul, lecteur)
         _avancer(calcul, 70)
         _ecrire(calcul, entrees, resultat, durees)
     except Exception as erreur:  # every failure leaves a failed run with its reason, then propagates

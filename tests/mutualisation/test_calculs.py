@@ -481,6 +481,8 @@ def _remplacer_ligne(resultat, siren, **changements):
         (lambda r: _remplacer_ligne(r, E, aide_production=D("6600.000")), "deux décimales"),
         (lambda r: _remplacer_ligne(r, E, aide_production=D("6600.0")), "deux décimales"),
         (lambda r: _remplacer_ligne(r, E, aide_production=6600), "deux décimales"),
+        (lambda r: _remplacer_ligne(r, E, aide_production=6600.0), "400000006 aide_production"),  # not a Decimal
+        (lambda r: _remplacer_ligne(r, E, aide_production="6600.00"), "400000006 aide_production"),
         (lambda r: replace(r, total_a_couvrir=D("NaN")), "deux décimales"),
         (lambda r: replace(r, total_a_couvrir=D("102766.69")), "T ≠ Σ aides"),
         (lambda r: replace(r, lignes=r.lignes[::-1]), "triées"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from mutualisation import calculs, chargement, explications
+from mutualisation import calculs, chargement, explications, resumes
 from mutualisation.models import Bareme, BaseAnnuelle, Pret, Restructuration, ResultatOrganisme
 from mutualisation.referentiels import baremes_charger
 from mutualisation.serialisation import explication_json
@@ -103,7 +103,7 @@ def _work_mem() -> str:
 def _resume_de(siren: str) -> tuple[int, int]:
     """The digest of an organism's loans, computed here one loan at a time (the XOR of each row's hash)."""
     with connection.cursor() as curseur:
-        curseur.execute(f"SELECT {chargement.HACHAGE_PRET} FROM {chargement.TABLE_PRETS} WHERE siren = %s",  # noqa: S608
+        curseur.execute(f"SELECT {resumes.HACHAGE_PRET} FROM {chargement.TABLE_PRETS} WHERE siren = %s",  # noqa: S608
                         [siren])
         hachages = [h for (h,) in curseur.fetchall()]
     xor = 0
@@ -174,18 +174,18 @@ def _connexions_ouvertes() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_chose(monkeypatch):
-    """Outside a transaction the coherence check and the digests run on another connection, beside the
-    aggregates: same aggregates, digests and refusals as one after the other (in a transaction), no connection left
-    open, the main connection's work_mem untouched."""
+    """Outside a transaction the rehabilitation aggregates and the coherence check run on another connection,
+    beside the production aggregates: same aggregates, digests and refusals as one after the other (in a
+    transaction), no connection left open, the main connection's work_mem untouched."""
     import threading
 
     _jeu_aleatoire(6)
     organismes = chargement.organismes_entree(2013)
     concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
     fils = []
-    lire_a_part = chargement._lire_a_part
-    monkeypatch.setattr(chargement, "_lire_a_part",
-                        lambda *requetes: fils.append(threading.current_thread().name) or lire_a_part(*requetes))
+    lire_a_part = chargement._LecteurParallele._lire_a_part
+    monkeypatch.setattr(chargement._LecteurParallele, "_lire_a_part", staticmethod(
+        lambda *arguments: fils.append(threading.current_thread().name) or lire_a_part(*arguments)))
     def travailleurs():
         with connection.cursor() as curseur:
             curseur.execute("SHOW max_parallel_workers_per_gather")
@@ -209,6 +209,32 @@ def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_cho
     with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPX\\."):
         chargement.prets_agreges(2013, concernes)
     assert _connexions_ouvertes() == ouvertes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_les_deux_connexions_lisent_les_prets_au_meme_instant():
+    """A loan committed by someone else once the run's snapshot is taken is seen by neither connection: production
+    (this one), rehabilitation and coherence (the other one) and the digests are those of the same loans."""
+    import psycopg
+
+    from pacte.env import url_postgres
+
+    _jeu_aleatoire(8)
+    concernes = [o.siren for o in chargement.organismes_entree(2013) if calculs.motif_non_concerne(o) is None]
+    avant = chargement.prets_agreges(2013, concernes)
+    colonnes = "numero_pret, numero_operation, siren, produit, date_signature, montant, nb_logements, zone, code_commune"
+    ajouts = [("Z1", "", concernes[0], "PAM", "2013-03-01", "1000.00", 0, "", ""),  # rehabilitation, other conn.
+              ("Z2", "OPZ", concernes[1], "PLUS", "2013-03-01", "5.00", 9, "1", ""),  # production, this one
+              ("Z3", "OPZ", concernes[0], "PLAI", "2013-03-01", "5.00", 9, "2", "")]  # incoherent with Z2
+    with chargement.lectures_paralleles() as lecteur, lecteur.instantane():
+        with psycopg.connect(url_postgres(connection.settings_dict), autocommit=True) as autre:
+            with autre.cursor() as curseur:
+                curseur.executemany(f"INSERT INTO mutualisation_pret ({colonnes}) VALUES "  # noqa: S608 - test constants
+                                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s)", ajouts)
+        pendant = chargement.prets_lances(2013, concernes, lecteur).terminer()
+    assert pendant == avant
+    with pytest.raises(calculs.CalculImpossible, match="OPZ"):  # seen by the next run
+        chargement.prets_agreges(2013, concernes)
 
 
 def _operation_incoherente_et_pret_sans_zone(concerne: Organisme) -> None:

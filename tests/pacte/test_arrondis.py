@@ -5,10 +5,10 @@ from fractions import Fraction
 from math import floor
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pacte.arrondis import arrondi_cents, cents, euros, partager_plus_fort_reste, round_half_up
+from pacte.arrondis import arrondi_cents, cents, cents_fois_taux, euros, partager_plus_fort_reste, round_half_up
 
 PROPRIETES = settings(max_examples=300, deadline=None, database=None)
 
@@ -93,6 +93,39 @@ def test_arrondi_cents():
     assert arrondi_cents(Fraction(133_333_33, 100) * Fraction(5, 100)) == 666_667
 
 
+exacts = st.one_of(
+    st.fractions(max_denominator=10**6).filter(lambda f: abs(f) < 10**12),
+    st.decimals(min_value=-(10**12), max_value=10**12, places=7),
+    st.integers(min_value=-(10**12), max_value=10**12),
+)
+
+
+@PROPRIETES
+@given(exacts)
+def test_arrondi_cents_en_entiers_egal_a_l_arrondi_decimal(valeur):
+    """arrondi_cents calcule en entiers ce que round_half_up puis cents donnent (la définition de la règle)."""
+    assert arrondi_cents(valeur) == cents(round_half_up(valeur, 2))
+
+
+@PROPRIETES
+@given(st.integers(min_value=-(10**15), max_value=10**15),
+       st.one_of(st.decimals(min_value=-10, max_value=10, places=4), st.fractions(max_denominator=10**4)))
+def test_cents_fois_taux_egal_au_calcul_en_rationnels(centimes, taux):
+    assert cents_fois_taux(centimes, taux) == arrondi_cents(Fraction(centimes, 100) * Fraction(taux))
+
+
+def test_cents_fois_taux_demi_superieur_et_refus():
+    assert cents_fois_taux(1, Decimal("0.5")) == 1  # 0,005 € → 0,01 €
+    assert cents_fois_taux(-1, Decimal("0.5")) == -1
+    assert cents_fois_taux(133_333_33, Decimal("0.05")) == 666_667
+    with pytest.raises(TypeError):
+        cents_fois_taux(100, 0.5)
+    with pytest.raises(TypeError):
+        cents_fois_taux(1.0, Decimal("0.5"))
+    with pytest.raises(ValueError, match="non finie"):
+        cents_fois_taux(100, Decimal("NaN"))
+
+
 @PROPRIETES
 @given(st.integers(min_value=-(10**15), max_value=10**15))
 def test_euros_puis_cents_redonne_les_centimes(centimes):
@@ -135,6 +168,15 @@ def test_partage_poids_nuls_erreur_francaise():
 def test_partage_poids_negatif_erreur_francaise():
     with pytest.raises(ValueError, match="poids négatif pour b"):
         partager_plus_fort_reste(100, {"a": 3, "b": -1})
+
+
+@PROPRIETES
+@given(st.integers(min_value=0, max_value=10**12), poids_entiers)
+def test_partage_des_poids_entiers_identique_aux_memes_poids_en_rationnels(total, poids):
+    """Des poids entiers sont partagés tels quels : le même partage que par le chemin des rationnels."""
+    assume(sum(poids.values()) > 0)
+    assert partager_plus_fort_reste(total, poids) == partager_plus_fort_reste(
+        total, {cle: Fraction(valeur) for cle, valeur in poids.items()})
 
 
 def test_partage_refuse_les_float():
