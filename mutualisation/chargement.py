@@ -5,7 +5,7 @@ integer arithmetic, the same aggregates as ``calculs.agreger_prets``) and checks
 inputs' fingerprint, are kept up to date by PostgreSQL as loans are written (mutualisation.resumes); it builds the
 detail an explanation shows of them when asked (docs/performances.md, « Calcul »)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, fields
@@ -166,9 +166,6 @@ MEMOIRE_DE_TRAVAIL = "128MB"
 # cores (docs/performances.md, « Calcul : les requêtes des prêts côte à côte »).
 SANS_TRAVAILLEURS = ("max_parallel_workers_per_gather", "0")
 
-Requete = tuple[str, dict | None]
-
-
 @contextmanager
 def _reglage(nom: str, valeur: str):
     """A setting of this connection for the block, then the server's again. On an error inside a transaction, its
@@ -190,29 +187,34 @@ def _reglage(nom: str, valeur: str):
     remettre()
 
 
-def _lire(requete: Requete) -> list[tuple]:
-    sql, parametres = requete
+def _lire(sql: str, parametres: dict | None = None) -> list[tuple]:
     with _reglage("work_mem", MEMOIRE_DE_TRAVAIL), connection.cursor() as curseur:
         curseur.execute(sql, parametres)
         return curseur.fetchall()
 
 
+def requete(sql: str, parametres: dict | None = None) -> Callable[[], list[tuple]]:
+    """A query as a reader's task (lectures_paralleles): its rows, read on whichever connection runs it."""
+    return partial(_lire, sql, parametres)
+
+
 class _LecteurSequentiel:
     """In a transaction (a caller's, or a test's), another connection would not see its uncommitted rows: the
-    queries run on this connection, when their rows are asked for, in the transaction's own snapshot."""
+    tasks run on this connection, when their result is asked for, in the transaction's own snapshot."""
 
     def instantane(self):
         return nullcontext()
 
-    def __call__(self, *requetes: Requete) -> list[Callable[[], list[tuple]]]:
-        return [partial(_lire, requete) for requete in requetes]
+    def __call__(self, *taches: Callable) -> list[Callable]:
+        return list(taches)
 
 
 class _LecteurParallele:
-    """Queries run one after the other on a second connection (so a second PostgreSQL process, a second core), each
-    one's rows given as soon as it ends, while the caller goes on. Inside ``instantane()``, this connection reads in
-    one REPEATABLE READ transaction whose snapshot the other connection adopts (``pg_export_snapshot``): both see
-    the loans at the same moment, as a single query would."""
+    """Each call's tasks (queries, or functions that read) run one after the other on a connection of their own
+    (so another PostgreSQL process, another core), each task's result given as soon as it ends, while the caller
+    goes on; two calls run side by side. Inside ``instantane()``, this connection reads in one REPEATABLE READ
+    transaction whose snapshot the others adopt (``pg_export_snapshot``): all see the database at the same moment,
+    as a single query would."""
 
     def __init__(self, pool: ThreadPoolExecutor):
         self.pool, self.partage, self.adoptions = pool, None, []
@@ -230,30 +232,31 @@ class _LecteurParallele:
                     adoption.wait()
                 self.partage, self.adoptions = None, []
 
-    def __call__(self, *requetes: Requete) -> list[Callable[[], list[tuple]]]:
-        resultats = [Future() for _ in requetes]
+    def __call__(self, *taches: Callable) -> list[Callable]:
+        resultats = [Future() for _ in taches]
         adoption = Event() if self.partage else None
         if adoption is not None:
             self.adoptions.append(adoption)
-        self.pool.submit(self._lire_a_part, self.partage, adoption, requetes, resultats)
+        self.pool.submit(self._executer_a_part, self.partage, adoption, taches, resultats)
         return [resultat.result for resultat in resultats]
 
     @staticmethod
-    def _lire_a_part(partage: str | None, adopte: Event | None, requetes, resultats: list[Future]) -> None:
-        """On the worker thread's own connection (Django gives each thread its own), closed afterwards."""
+    def _executer_a_part(partage: str | None, adoption: Event | None, taches, resultats: list[Future]) -> None:
+        """On the worker thread's own connection (Django gives each thread its own), in one transaction, without
+        parallel workers; closed afterwards."""
         try:
-            with _reglage(*SANS_TRAVAILLEURS), transaction.atomic():
+            with transaction.atomic(), connection.cursor() as curseur:
                 try:
                     if partage:
-                        with connection.cursor() as curseur:
-                            curseur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                            curseur.execute("SET TRANSACTION SNAPSHOT %s", [partage])
+                        curseur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                        curseur.execute("SET TRANSACTION SNAPSHOT %s", [partage])
                 finally:
-                    if adopte is not None:
-                        adopte.set()
-                for requete, resultat in zip(requetes, resultats, strict=True):
-                    resultat.set_result(_lire(requete))
-        except BaseException as erreur:  # noqa: BLE001 - given to whoever waits for the rows
+                    if adoption is not None:
+                        adoption.set()
+                curseur.execute(f"SET LOCAL {SANS_TRAVAILLEURS[0]} = '{SANS_TRAVAILLEURS[1]}'")
+                for tache, resultat in zip(taches, resultats, strict=True):
+                    resultat.set_result(tache())
+        except BaseException as erreur:  # noqa: BLE001 - given to whoever waits for the result
             for resultat in resultats:
                 if not resultat.done():
                     resultat.set_exception(erreur)
@@ -261,17 +264,24 @@ class _LecteurParallele:
             connection.close()
 
 
+# Two calls side by side at most: a run reads the production aggregates on one connection, the rehabilitation
+# aggregates then the operations' coherence on another, and the other inputs on its own.
+CONNEXIONS_A_COTE = 2
+
+
 @contextmanager
 def lectures_paralleles():
-    """Gives a reader: called with queries, it starts them on a second connection and returns, for each, how to wait
-    for its rows; the caller goes on meanwhile (the production aggregates, then the calculation itself:
-    docs/performances.md, « Calcul : les requêtes des prêts côte à côte »). Its ``instantane()`` block makes both
-    connections read the same snapshot. In a transaction, the queries run on this connection instead. Side by side,
-    neither connection uses parallel workers (SANS_TRAVAILLEURS)."""
+    """Gives a reader: called with tasks (``requete(…)``, or functions that read), it starts them on a connection
+    of their own and returns, for each, how to wait for its result; the caller goes on meanwhile (the other inputs,
+    then the calculation itself: docs/performances.md, « Calcul : les requêtes des prêts côte à côte »). Its
+    ``instantane()`` block makes all connections read the same snapshot. In a transaction, the tasks run on this
+    connection instead, when their result is asked for. Side by side, no connection uses parallel workers
+    (SANS_TRAVAILLEURS)."""
     if connection.in_atomic_block:
         yield _LecteurSequentiel()
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prets") as pool, _reglage(*SANS_TRAVAILLEURS):
+    with ThreadPoolExecutor(max_workers=CONNEXIONS_A_COTE, thread_name_prefix="prets") as pool, \
+            _reglage(*SANS_TRAVAILLEURS):
         yield _LecteurParallele(pool)
 
 
@@ -297,41 +307,52 @@ class PretsEnCours:
                              {siren: texte_resume(n, xor) for siren, n, xor in self.par_organisme})
 
 
-def prets_lances(annee: int, concernes: list[str], lecteur) -> PretsEnCours:
-    """The aggregates of the year's concerned organisms and every organism's loans digest (kept up to date by the
-    loans' triggers, mutualisation.resumes): production on this connection while ``lecteur`` (from
-    lectures_paralleles) reads the rehabilitation loans, then checks the operations' coherence. Called inside the
-    reader's ``instantane()``, all of it sees the same loans."""
-    parametres = _parametres(annee, concernes=concernes)
-    rehabilitation, incoherentes = lecteur((REHABILITATION_SQL, parametres), (INCOHERENTES_SQL, None))
-    with _reglage("work_mem", MEMOIRE_DE_TRAVAIL), connection.cursor() as curseur:
-        curseur.execute(PRODUCTION_SQL, parametres)
-        # every organism's loans are aggregated, those of the concerned ones kept: testing each loan's SIREN
-        # against thousands of concerned ones in SQL cost more than aggregating the few others
+@dataclass
+class PretsDemandes:
+    """The loans' queries, started on the reader's connections (prets_demander); ``recevoir`` waits for the
+    aggregates and keeps those of the concerned organisms."""
+
+    parametres: dict
+    production: Callable[[], list[tuple]]
+    rehabilitation: Callable[[], list[tuple]]
+    incoherentes: Callable[[], list[tuple]]
+
+    def recevoir(self, concernes: Collection[str]) -> PretsEnCours:
+        """Every organism's loans are aggregated, those of the concerned ones kept (testing each loan's SIREN
+        against thousands of concerned ones in SQL cost more than aggregating the few others); the digests, kept
+        up to date by the loans' triggers (mutualisation.resumes), read on this connection."""
         retenus = set(concernes)
-        production = {ligne[0]: ligne for ligne in curseur.fetchall() if ligne[0] in retenus}
+        production = {ligne[0]: ligne for ligne in self.production() if ligne[0] in retenus}
         sans_zone = []
         if any(ligne[4] for ligne in production.values()):
-            curseur.execute(SANS_ZONE_SQL, parametres)
-            sans_zone = [numero for (numero,) in curseur.fetchall()]
-        curseur.execute(resumes.TENUS_SQL)
-        par_organisme = curseur.fetchall()
-    base = {siren: (montant, nombre) for siren, montant, nombre in rehabilitation() if siren in retenus}
-    agreges, nb_retenus = [], 0
-    for siren in sorted(production.keys() | base.keys()):
-        _, zone_1, zone_2_3, prets_production, _ = production.get(siren, (siren, 0, 0, 0, False))
-        montant, prets_rehabilitation = base.get(siren, (Decimal(0), 0))
-        agreges.append(calculs.PretsAgreges(siren, zone_1, zone_2_3, montant.quantize(Decimal("0.01"))))
-        nb_retenus += prets_production + prets_rehabilitation
-    return PretsEnCours(tuple(agreges), nb_retenus, sans_zone, par_organisme, incoherentes)
+            parametres = {**self.parametres, "concernes": sorted(retenus)}
+            sans_zone = [numero for (numero,) in _lire(SANS_ZONE_SQL, parametres)]
+        par_organisme = _lire(resumes.TENUS_SQL)
+        base = {siren: (montant, nombre) for siren, montant, nombre in self.rehabilitation() if siren in retenus}
+        agreges, nb_retenus = [], 0
+        for siren in sorted(production.keys() | base.keys()):
+            _, zone_1, zone_2_3, prets_production, _ = production.get(siren, (siren, 0, 0, 0, False))
+            montant, prets_rehabilitation = base.get(siren, (Decimal(0), 0))
+            agreges.append(calculs.PretsAgreges(siren, zone_1, zone_2_3, montant.quantize(Decimal("0.01"))))
+            nb_retenus += prets_production + prets_rehabilitation
+        return PretsEnCours(tuple(agreges), nb_retenus, sans_zone, par_organisme, self.incoherentes)
 
 
-def prets_agreges(annee: int, concernes: list[str]) -> PretsDeLaBase:
-    """The loans of the year's concerned organisms aggregated in PostgreSQL, checked and digested (prets_lances,
-    then terminer, in one snapshot); refuses, with the calculation's own messages, incoherent operations and
-    PLUS/PLAI loans without a valid zone."""
+def prets_demander(annee: int, lecteur) -> PretsDemandes:
+    """Starts the loans' queries on the connections of ``lecteur`` (from lectures_paralleles): the production
+    aggregates on one, the rehabilitation aggregates then the operations' coherence on another. Called inside the
+    reader's ``instantane()``, all of them see the same loans."""
+    parametres = _parametres(annee)
+    (production,) = lecteur(requete(PRODUCTION_SQL, parametres))
+    rehabilitation, incoherentes = lecteur(requete(REHABILITATION_SQL, parametres), requete(INCOHERENTES_SQL))
+    return PretsDemandes(parametres, production, rehabilitation, incoherentes)
+
+
+def prets_agreges(annee: int, concernes: Collection[str]) -> PretsDeLaBase:
+    """The loans of the year's concerned organisms aggregated in PostgreSQL, checked and digested, in one snapshot;
+    refuses, with the calculation's own messages, incoherent operations and PLUS/PLAI loans without a valid zone."""
     with lectures_paralleles() as lecteur, lecteur.instantane():
-        return prets_lances(annee, concernes, lecteur).terminer()
+        return prets_demander(annee, lecteur).recevoir(concernes).terminer()
 
 
 # --- The loans' detail of an explanation, built by PostgreSQL -----------------------------------------------

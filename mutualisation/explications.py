@@ -28,8 +28,7 @@ class ExplicationDetaillee:
 
 def explication_sans_prets(explication: calculs.Explication, resume: str) -> dict:
     """What a run stores: the explanation without its loans' lists, with the digest of the organism's loans."""
-    donnees = {cle: valeur for cle, valeur in explication_json(explication).items() if cle not in LISTES_DE_PRETS}
-    return {**donnees, CLE_RESUME: resume}
+    return {**explication_json(explication, prets=False), CLE_RESUME: resume}
 
 
 def est_figee(explication: dict) -> bool:

@@ -45,10 +45,15 @@ def hors_champ_json(hors_champ, *, seulement_organismes: bool = False) -> list[d
     ]
 
 
-def explication_json(explication: calculs.Explication) -> dict:
-    return {
+def explication_json(explication: calculs.Explication, *, prets: bool = True) -> dict:
+    """The explanation's JSON; with ``prets=False``, without its two lists of loans (what a run stores,
+    mutualisation.explications)."""
+    listes = {
         "operations_production": [_operation(o) for o in explication.operations_production],
         "prets_rehabilitation": [_pret(p) for p in explication.prets_rehabilitation],
+    } if prets else {}
+    return {
+        **listes,
         "base_rehabilitation": str(explication.base_rehabilitation),
         "restructurations": [_objet(r) for r in explication.restructurations],
         "logements_restructuration": explication.logements_restructuration,

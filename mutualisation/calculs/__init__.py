@@ -14,7 +14,13 @@ from .campagne import (
     refuser_prets,
     totaux_parts,
 )
-from .controles import empreinte_entrees, operations_incoherentes, verifier_invariants
+from .controles import (
+    empreinte_achevee,
+    empreinte_entrees,
+    empreinte_partielle,
+    operations_incoherentes,
+    verifier_invariants,
+)
 from .donnees import (
     APPEL_DE_FONDS,
     BAREME_2013,
@@ -79,7 +85,9 @@ __all__ = [
     "agreger_prets",
     "calculer_campagne",
     "calculer_campagne_agregee",
+    "empreinte_achevee",
     "empreinte_entrees",
+    "empreinte_partielle",
     "est_exonere",
     "motif_non_concerne",
     "operations_incoherentes",

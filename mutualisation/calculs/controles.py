@@ -134,13 +134,26 @@ def empreinte_entrees(
     """sha256 (hexadécimal) des entrées et du barème : indépendante de l'ordre des listes ; 1.0 € = 1.00 €.
 
     ``resume_prets`` : le résumé des prêts calculé par la base quand ils n'entrent pas un à un (``prets`` vide)."""
+    return empreinte_achevee(empreinte_partielle(annee, bareme, organismes, prets, restructurations, ajustements),
+                             resume_prets)
+
+
+def empreinte_partielle(annee: int, bareme: Bareme, organismes, prets, restructurations, ajustements):
+    """L'empreinte des entrées avant le résumé des prêts (un objet sha256 à achever par ``empreinte_achevee``) :
+    calculable dès que les entrées sont lues, pendant que la base agrège encore les prêts."""
     empreinte = hashlib.sha256(f"mutualisation-v1|{annee}|{_canonique(bareme)}".encode())
     sections = {"organismes": organismes, "prets": prets, "restructurations": restructurations,
                 "ajustements": ajustements}
     for nom, elements in sections.items():
         empreinte.update(f"\n#{nom}".encode())
-        for ligne in sorted(_canonique(element) for element in elements):
+        for ligne in sorted(map(_canonique, elements)):
             empreinte.update(f"\n{ligne}".encode())
+    return empreinte
+
+
+def empreinte_achevee(partielle, resume_prets: str = "") -> str:
+    """L'empreinte hexadécimale, le résumé des prêts ajouté (la partielle n'est pas modifiée)."""
+    empreinte = partielle.copy()
     if resume_prets:
         empreinte.update(f"\n#resume_prets\n{resume_prets}".encode())
     return empreinte.hexdigest()
@@ -148,12 +161,15 @@ def empreinte_entrees(
 
 def _canonique(objet) -> str:
     """Une ligne sans ambiguïté (repr d'un tuple de str, int, bool, None) ; un Decimal par sa fraction exacte."""
-    return repr(tuple(_valeur_canonique(getattr(objet, nom)) for nom in _noms_des_champs(type(objet))))
+    return repr(tuple(map(_valeur_canonique, _champs(type(objet))(objet))))
 
 
 @cache
-def _noms_des_champs(classe: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(classe))
+def _champs(classe: type) -> attrgetter:
+    """Les valeurs des champs d'une dataclass, dans leur ordre, en un appel (toujours un tuple)."""
+    noms = tuple(f.name for f in fields(classe))
+    lire = attrgetter(*noms)
+    return lire if len(noms) > 1 else lambda objet: (lire(objet),)
 
 
 def _valeur_canonique(valeur):

@@ -146,29 +146,40 @@ def _avancer(calcul: Calcul, avancement: int) -> None:
     Calcul.objects.filter(pk=calcul.pk).update(avancement=avancement)
 
 
+ENTREES_DU_CALCUL = ("annee", "bareme", "organismes", "prets", "restructurations", "ajustements")
+
+
 def _entrees(annee: int, variante=None, *, lecteur=None) -> dict:
-    """The run's inputs, all read in one snapshot. With ``lecteur`` (chargement.lectures_paralleles), the loans are a
-    PretsEnCours whose coherence check runs on while the caller computes; without, they are read and checked
-    (PretsDeLaBase)."""
+    """The run's inputs (ENTREES_DU_CALCUL) and their fingerprint but for the loans' digest (``empreinte``), all read
+    in one snapshot. With ``lecteur`` (chargement.lectures_paralleles), the loans are aggregated on other
+    connections while this one reads the other inputs, and are a PretsEnCours whose coherence check runs on while
+    the caller computes; without, they are read and checked (PretsDeLaBase)."""
     if lecteur is None:
         with chargement.lectures_paralleles() as lecteur:
             entrees = _entrees(annee, variante, lecteur=lecteur)
         return {**entrees, "prets": entrees["prets"].terminer()}
     with lecteur.instantane():
+        demandes = chargement.prets_demander(annee, lecteur)  # first: the longest reads
         if variante is not None:  # a simulation of a barème variant: same data, the variant's barème
             bareme = chargement.bareme_de_variante(variante.valeurs)
         else:
             bareme = chargement.bareme_entree(Bareme.objects.get(annee=annee))
-        organismes = chargement.organismes_entree(annee)
-        concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
-        return {
-            "annee": annee,
-            "bareme": bareme,
-            "organismes": organismes,
-            "prets": chargement.prets_lances(annee, concernes, lecteur),  # aggregated by PostgreSQL
-            "restructurations": chargement.restructurations_entree(annee),
-            "ajustements": chargement.ajustements_entree(annee),
-        }
+        autres = _autres_entrees(annee, bareme)
+        return {"annee": annee, "bareme": bareme, "prets": demandes.recevoir(autres["concernes"]), **autres}
+
+
+def _autres_entrees(annee: int, bareme: calculs.Bareme) -> dict:
+    """The inputs but the loans, with their fingerprint (the loans' digest is added at the end)."""
+    organismes = chargement.organismes_entree(annee)
+    restructurations = chargement.restructurations_entree(annee)
+    ajustements = chargement.ajustements_entree(annee)
+    return {
+        "organismes": organismes,
+        "restructurations": restructurations,
+        "ajustements": ajustements,
+        "concernes": {o.siren for o in organismes if calculs.motif_non_concerne(o) is None},
+        "empreinte": calculs.empreinte_partielle(annee, bareme, organismes, (), restructurations, ajustements),
+    }
 
 
 def _calculer(entrees: dict) -> calculs.ResultatCampagne:
@@ -178,14 +189,18 @@ def _calculer(entrees: dict) -> calculs.ResultatCampagne:
     faster than the number of organisms (docs/performances.md, « Calcul »)."""
     gc.disable()
     try:
-        resultat = calculs.calculer_campagne_agregee(**{**entrees, "prets": entrees["prets"].agreges})
+        resultat = calculs.calculer_campagne_agregee(**{**_du_calcul(entrees), "prets": entrees["prets"].agreges})
     finally:
         gc.enable()
     return resultat
 
 
+def _du_calcul(entrees: dict) -> dict:
+    return {nom: entrees[nom] for nom in ENTREES_DU_CALCUL}
+
+
 def _empreinte(entrees: dict) -> str:
-    return calculs.empreinte_entrees(**{**entrees, "prets": ()}, resume_prets=entrees["prets"].resume)
+    return calculs.empreinte_achevee(entrees["empreinte"], entrees["prets"].resume)
 
 
 def entrees_inchangees(calcul: Calcul) -> bool:

@@ -174,8 +174,8 @@ def _connexions_ouvertes() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_chose(monkeypatch):
-    """Outside a transaction the rehabilitation aggregates and the coherence check run on another connection,
-    beside the production aggregates: same aggregates, digests and refusals as one after the other (in a
+    """Outside a transaction the production aggregates run on one connection, the rehabilitation aggregates and
+    the coherence check on another: same aggregates, digests and refusals as one after the other (in a
     transaction), no connection left open, the main connection's work_mem untouched."""
     import threading
 
@@ -183,9 +183,9 @@ def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_cho
     organismes = chargement.organismes_entree(2013)
     concernes = [o.siren for o in organismes if calculs.motif_non_concerne(o) is None]
     fils = []
-    lire_a_part = chargement._LecteurParallele._lire_a_part
-    monkeypatch.setattr(chargement._LecteurParallele, "_lire_a_part", staticmethod(
-        lambda *arguments: fils.append(threading.current_thread().name) or lire_a_part(*arguments)))
+    executer_a_part = chargement._LecteurParallele._executer_a_part
+    monkeypatch.setattr(chargement._LecteurParallele, "_executer_a_part", staticmethod(
+        lambda *arguments: fils.append(threading.current_thread().name) or executer_a_part(*arguments)))
     def travailleurs():
         with connection.cursor() as curseur:
             curseur.execute("SHOW max_parallel_workers_per_gather")
@@ -193,12 +193,12 @@ def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_cho
 
     avant, ouvertes, paralleles = _work_mem(), _connexions_ouvertes(), travailleurs()
     cote_a_cote = chargement.prets_agreges(2013, concernes)
-    assert len(fils) == 1 and fils[0].startswith("prets")
+    assert len(fils) == 2 and all(fil.startswith("prets") for fil in fils)  # production; rehabilitation, coherence
     assert (_work_mem(), _connexions_ouvertes(), travailleurs()) == (avant, ouvertes, paralleles)
     assert paralleles != "0"  # the server's setting, put back
     with transaction.atomic():
         l_un_apres_l_autre = chargement.prets_agreges(2013, concernes)
-    assert len(fils) == 1  # in a transaction: this connection only
+    assert len(fils) == 2  # in a transaction: this connection only
     assert cote_a_cote == l_un_apres_l_autre and cote_a_cote.agreges and len(cote_a_cote.resumes) == 8
 
     concerne = Organisme.objects.get(siren=next(s for s in concernes))
@@ -222,7 +222,8 @@ def test_les_deux_connexions_lisent_les_prets_au_meme_instant():
     _jeu_aleatoire(8)
     concernes = [o.siren for o in chargement.organismes_entree(2013) if calculs.motif_non_concerne(o) is None]
     avant = chargement.prets_agreges(2013, concernes)
-    colonnes = "numero_pret, numero_operation, siren, produit, date_signature, montant, nb_logements, zone, code_commune"
+    colonnes = ("numero_pret, numero_operation, siren, produit, date_signature, montant, nb_logements, zone, "
+                "code_commune")
     ajouts = [("Z1", "", concernes[0], "PAM", "2013-03-01", "1000.00", 0, "", ""),  # rehabilitation, other conn.
               ("Z2", "OPZ", concernes[1], "PLUS", "2013-03-01", "5.00", 9, "1", ""),  # production, this one
               ("Z3", "OPZ", concernes[0], "PLAI", "2013-03-01", "5.00", 9, "2", "")]  # incoherent with Z2
@@ -231,7 +232,7 @@ def test_les_deux_connexions_lisent_les_prets_au_meme_instant():
             with autre.cursor() as curseur:
                 curseur.executemany(f"INSERT INTO mutualisation_pret ({colonnes}) VALUES "  # noqa: S608 - test constants
                                     "(%s, %s, %s, %s, %s, %s, %s, %s, %s)", ajouts)
-        pendant = chargement.prets_lances(2013, concernes, lecteur).terminer()
+        pendant = chargement.prets_demander(2013, lecteur).recevoir(concernes).terminer()
     assert pendant == avant
     with pytest.raises(calculs.CalculImpossible, match="OPZ"):  # seen by the next run
         chargement.prets_agreges(2013, concernes)
@@ -267,7 +268,8 @@ def test_un_calcul_hors_transaction_calcule_pendant_les_controles_et_refuse_comm
     from mutualisation.services import campagne
 
     monkeypatch.setattr(campagne, "_calculer", lambda entrees: calculs.calculer_campagne_agregee(
-        **{**entrees, "prets": (), "organismes": [*entrees["organismes"], entrees["organismes"][0]]}))
+        **{**campagne._du_calcul(entrees), "prets": (),
+           "organismes": [*entrees["organismes"], entrees["organismes"][0]]}))
     with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPY\\."):
         lancer_et_executer()  # the calculation refused (an organism twice): the loans' refusal is the one told
     Pret.objects.filter(numero_pret="Y2").delete()
