@@ -1,9 +1,10 @@
 """From the database to the plain values of mutualisation.calculs (one query per table, no ORM objects).
 
 A run never brings the loans into Python: PostgreSQL aggregates them per concerned organism (exact numeric and
-integer arithmetic, the same aggregates as ``calculs.agreger_prets``) and checks them; the loans' digests, for the
-inputs' fingerprint, are kept up to date by PostgreSQL as loans are written (mutualisation.resumes); it builds the
-detail an explanation shows of them when asked (docs/performances.md, « Calcul »)."""
+integer arithmetic, the same aggregates as ``calculs.agreger_prets``) and checks their zones; what holds for every
+loan whatever the run is kept by PostgreSQL as loans are written: the digests of the inputs' fingerprint
+(mutualisation.resumes) and the rule that an operation has one organism and one zone (mutualisation.operations). It
+builds the detail an explanation shows of the loans when asked (docs/performances.md, « Calcul »)."""
 
 from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -115,14 +116,6 @@ WHERE {ANNEE} AND siren = ANY(%(concernes)s) AND produit = ANY(%(production)s) A
 ORDER BY numero_pret COLLATE "C"
 """  # noqa: S608 - module constants and table names, no user input
 
-# Same rule as calculs.operations_incoherentes; min <> max rather than count(DISTINCT) lets PostgreSQL hash.
-INCOHERENTES_SQL = f"""
-SELECT numero_operation FROM {TABLE_PRETS} WHERE numero_operation <> ''
-GROUP BY numero_operation
-HAVING min(siren) <> max(siren) OR min(nullif(zone, '')) <> max(nullif(zone, ''))
-ORDER BY numero_operation COLLATE "C"
-"""  # noqa: S608 - module constants and table names, no user input
-
 def texte_resume(nombre: int, empreinte: int) -> str:
     """The text of a digest, as the run stores it (the extract's in its fingerprint, an organism's in its
     explanation)."""
@@ -210,11 +203,10 @@ class _LecteurSequentiel:
 
 
 class _LecteurParallele:
-    """Each call's tasks (queries, or functions that read) run one after the other on a connection of their own
-    (so another PostgreSQL process, another core), each task's result given as soon as it ends, while the caller
-    goes on; two calls run side by side. Inside ``instantane()``, this connection reads in one REPEATABLE READ
-    transaction whose snapshot the others adopt (``pg_export_snapshot``): all see the database at the same moment,
-    as a single query would."""
+    """Tasks (queries, or functions that read) run one after the other on a second connection (so a second
+    PostgreSQL process, a second core), each one's result given as soon as it ends, while the caller goes on.
+    Inside ``instantane()``, this connection reads in one REPEATABLE READ transaction whose snapshot the other
+    adopts (``pg_export_snapshot``): both see the database at the same moment, as a single query would."""
 
     def __init__(self, pool: ThreadPoolExecutor):
         self.pool, self.partage, self.adoptions = pool, None, []
@@ -243,7 +235,7 @@ class _LecteurParallele:
     @staticmethod
     def _executer_a_part(partage: str | None, adoption: Event | None, taches, resultats: list[Future]) -> None:
         """On the worker thread's own connection (Django gives each thread its own), in one transaction, without
-        parallel workers; closed afterwards."""
+        parallel workers."""
         try:
             with transaction.atomic(), connection.cursor() as curseur:
                 try:
@@ -260,73 +252,55 @@ class _LecteurParallele:
             for resultat in resultats:
                 if not resultat.done():
                     resultat.set_exception(erreur)
-        finally:
-            connection.close()
-
-
-# Two calls side by side at most: a run reads the production aggregates on one connection, the rehabilitation
-# aggregates then the operations' coherence on another, and the other inputs on its own.
-CONNEXIONS_A_COTE = 2
 
 
 @contextmanager
 def lectures_paralleles():
-    """Gives a reader: called with tasks (``requete(…)``, or functions that read), it starts them on a connection
-    of their own and returns, for each, how to wait for its result; the caller goes on meanwhile (the other inputs,
-    then the calculation itself: docs/performances.md, « Calcul : les requêtes des prêts côte à côte »). Its
-    ``instantane()`` block makes all connections read the same snapshot. In a transaction, the tasks run on this
-    connection instead, when their result is asked for. Side by side, no connection uses parallel workers
-    (SANS_TRAVAILLEURS)."""
+    """Gives a reader: called with tasks (``requete(…)``, or functions that read), it starts them on a second
+    connection and returns, for each, how to wait for its result; the caller goes on meanwhile (a run reads the
+    production aggregates here while the other inputs, then the rehabilitation aggregates, are read there:
+    docs/performances.md, « Calcul : les requêtes des prêts côte à côte »). Its ``instantane()`` block makes both
+    connections read the same snapshot. In a transaction, the tasks run on this connection instead, when their
+    result is asked for. Side by side, neither connection uses parallel workers
+    (SANS_TRAVAILLEURS); the second one is closed at the end.
+
+    One second connection, not more: its tasks are partly Python, and two threads busy with Python at once waited
+    for each other (the interpreter's lock) longer than a task lasts at national scale."""
     if connection.in_atomic_block:
         yield _LecteurSequentiel()
         return
-    with ThreadPoolExecutor(max_workers=CONNEXIONS_A_COTE, thread_name_prefix="prets") as pool, \
-            _reglage(*SANS_TRAVAILLEURS):
-        yield _LecteurParallele(pool)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prets") as pool, _reglage(*SANS_TRAVAILLEURS):
+        try:
+            yield _LecteurParallele(pool)
+        finally:
+            pool.submit(_fermer)
 
 
-@dataclass
-class PretsEnCours:
-    """The loans' aggregates and digests, read; their coherence check, maybe still running on the other connection.
-    ``terminer`` waits for it and refuses, with the calculation's messages, incoherent operations first, then
-    PLUS/PLAI loans without a valid zone (the order of the checks before they ran side by side)."""
-
-    agreges: tuple[calculs.PretsAgreges, ...]
-    nb_retenus: int
-    sans_zone: list[str]
-    par_organisme: list[tuple[str, int, int]]
-    incoherentes: Callable[[], list[tuple]]
-
-    def terminer(self) -> PretsDeLaBase:
-        calculs.refuser_prets([numero for (numero,) in self.incoherentes()], [])
-        calculs.refuser_prets([], self.sans_zone)
-        nombre, empreinte = sum(ligne[1] for ligne in self.par_organisme), 0
-        for _, _, xor in self.par_organisme:
-            empreinte ^= xor
-        return PretsDeLaBase(self.agreges, nombre, self.nb_retenus, texte_resume(nombre, empreinte),
-                             {siren: texte_resume(n, xor) for siren, n, xor in self.par_organisme})
+def _fermer() -> None:
+    connection.close()  # looked up on the calling thread: the worker's own connection
 
 
 @dataclass
 class PretsDemandes:
-    """The loans' queries, started on the reader's connections (prets_demander); ``recevoir`` waits for the
-    aggregates and keeps those of the concerned organisms."""
+    """The loans' aggregates: rehabilitation asked on the reader's second connection (prets_demander), production
+    read on this one by ``recevoir``."""
 
     parametres: dict
     production: Callable[[], list[tuple]]
     rehabilitation: Callable[[], list[tuple]]
-    incoherentes: Callable[[], list[tuple]]
 
-    def recevoir(self, concernes: Collection[str]) -> PretsEnCours:
-        """Every organism's loans are aggregated, those of the concerned ones kept (testing each loan's SIREN
-        against thousands of concerned ones in SQL cost more than aggregating the few others); the digests, kept
-        up to date by the loans' triggers (mutualisation.resumes), read on this connection."""
-        retenus = set(concernes)
-        production = {ligne[0]: ligne for ligne in self.production() if ligne[0] in retenus}
-        sans_zone = []
+    def recevoir(self, concernes: Callable[[], Collection[str]]) -> PretsDeLaBase:
+        """The production aggregates (read now, on this connection), then those of the concerned organisms, given by
+        ``concernes`` once known (every organism's loans are aggregated: testing each loan's SIREN against
+        thousands of concerned ones in SQL cost more than aggregating the few others), with the digests kept by the
+        loans' triggers (mutualisation.resumes). Refuses, with the calculation's own message, PLUS/PLAI loans of a
+        concerned organism without a valid zone."""
+        production = self.production()
+        retenus = set(concernes())
+        production = {ligne[0]: ligne for ligne in production if ligne[0] in retenus}
         if any(ligne[4] for ligne in production.values()):
             parametres = {**self.parametres, "concernes": sorted(retenus)}
-            sans_zone = [numero for (numero,) in _lire(SANS_ZONE_SQL, parametres)]
+            calculs.refuser_prets([], [numero for (numero,) in _lire(SANS_ZONE_SQL, parametres)])
         par_organisme = _lire(resumes.TENUS_SQL)
         base = {siren: (montant, nombre) for siren, montant, nombre in self.rehabilitation() if siren in retenus}
         agreges, nb_retenus = [], 0
@@ -335,24 +309,27 @@ class PretsDemandes:
             montant, prets_rehabilitation = base.get(siren, (Decimal(0), 0))
             agreges.append(calculs.PretsAgreges(siren, zone_1, zone_2_3, montant.quantize(Decimal("0.01"))))
             nb_retenus += prets_production + prets_rehabilitation
-        return PretsEnCours(tuple(agreges), nb_retenus, sans_zone, par_organisme, self.incoherentes)
+        nombre, empreinte = sum(ligne[1] for ligne in par_organisme), 0
+        for _, _, xor in par_organisme:
+            empreinte ^= xor
+        return PretsDeLaBase(tuple(agreges), nombre, nb_retenus, texte_resume(nombre, empreinte),
+                             {siren: texte_resume(n, xor) for siren, n, xor in par_organisme})
 
 
 def prets_demander(annee: int, lecteur) -> PretsDemandes:
-    """Starts the loans' queries on the connections of ``lecteur`` (from lectures_paralleles): the production
-    aggregates on one, the rehabilitation aggregates then the operations' coherence on another. Called inside the
-    reader's ``instantane()``, all of them see the same loans."""
+    """Starts the rehabilitation aggregates on the second connection of ``lecteur`` (from lectures_paralleles);
+    production, the longest, is read on this connection (already open) by ``recevoir``. Called inside the reader's
+    ``instantane()``, both see the same loans."""
     parametres = _parametres(annee)
-    (production,) = lecteur(requete(PRODUCTION_SQL, parametres))
-    rehabilitation, incoherentes = lecteur(requete(REHABILITATION_SQL, parametres), requete(INCOHERENTES_SQL))
-    return PretsDemandes(parametres, production, rehabilitation, incoherentes)
+    (rehabilitation,) = lecteur(requete(REHABILITATION_SQL, parametres))
+    return PretsDemandes(parametres, requete(PRODUCTION_SQL, parametres), rehabilitation)
 
 
 def prets_agreges(annee: int, concernes: Collection[str]) -> PretsDeLaBase:
-    """The loans of the year's concerned organisms aggregated in PostgreSQL, checked and digested, in one snapshot;
-    refuses, with the calculation's own messages, incoherent operations and PLUS/PLAI loans without a valid zone."""
+    """The loans of the year's concerned organisms aggregated in PostgreSQL and digested, in one snapshot; refuses,
+    with the calculation's own message, PLUS/PLAI loans without a valid zone."""
     with lectures_paralleles() as lecteur, lecteur.instantane():
-        return prets_demander(annee, lecteur).recevoir(concernes).terminer()
+        return prets_demander(annee, lecteur).recevoir(lambda: concernes)
 
 
 # --- The loans' detail of an explanation, built by PostgreSQL -----------------------------------------------

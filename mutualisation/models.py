@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from mutualisation import gel, provenance, resumes
+from mutualisation import gel, operations, provenance, resumes
 from mutualisation.enums import (
     PlanCglls,
     Produit,
@@ -137,7 +137,8 @@ class Pret(models.Model):
         indexes = [models.Index(fields=["date_signature"]), models.Index(fields=["numero_operation"])]
         constraints = [models.CheckConstraint(condition=Q(montant__gte=0), name="pret_montant_positif")]
         triggers = [*gel.gel_annuel("pret", "c.annee = extract(year FROM t.date_signature)::integer"),
-                    *provenance.IMPORT_CONNU, *resumes.RESUMES_TENUS]
+                    *provenance.IMPORT_CONNU, *resumes.RESUMES_TENUS,
+                    *operations.OPERATIONS_COHERENTES]
 
     def __str__(self):
         return f"Prêt {self.numero_pret}"

@@ -3,8 +3,10 @@
 import gc
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import fields
 from decimal import Decimal
+from functools import partial
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -149,23 +151,18 @@ def _avancer(calcul: Calcul, avancement: int) -> None:
 ENTREES_DU_CALCUL = ("annee", "bareme", "organismes", "prets", "restructurations", "ajustements")
 
 
-def _entrees(annee: int, variante=None, *, lecteur=None) -> dict:
+def _entrees(annee: int, variante=None) -> dict:
     """The run's inputs (ENTREES_DU_CALCUL) and their fingerprint but for the loans' digest (``empreinte``), all read
-    in one snapshot. With ``lecteur`` (chargement.lectures_paralleles), the loans are aggregated on other
-    connections while this one reads the other inputs, and are a PretsEnCours whose coherence check runs on while
-    the caller computes; without, they are read and checked (PretsDeLaBase)."""
-    if lecteur is None:
-        with chargement.lectures_paralleles() as lecteur:
-            entrees = _entrees(annee, variante, lecteur=lecteur)
-        return {**entrees, "prets": entrees["prets"].terminer()}
-    with lecteur.instantane():
-        demandes = chargement.prets_demander(annee, lecteur)  # first: the longest reads
+    in one snapshot (chargement.lectures_paralleles): the production aggregates on this connection while the other
+    inputs, then the rehabilitation aggregates, are read on a second one."""
+    with chargement.lectures_paralleles() as lecteur, lecteur.instantane():
         if variante is not None:  # a simulation of a barème variant: same data, the variant's barème
             bareme = chargement.bareme_de_variante(variante.valeurs)
         else:
             bareme = chargement.bareme_entree(Bareme.objects.get(annee=annee))
-        autres = _autres_entrees(annee, bareme)
-        return {"annee": annee, "bareme": bareme, "prets": demandes.recevoir(autres["concernes"]), **autres}
+        (autres,) = lecteur(partial(_autres_entrees, annee, bareme))
+        prets = chargement.prets_demander(annee, lecteur).recevoir(lambda: autres()["concernes"])
+        return {"annee": annee, "bareme": bareme, "prets": prets, **autres()}
 
 
 def _autres_entrees(annee: int, bareme: calculs.Bareme) -> dict:
@@ -182,17 +179,22 @@ def _autres_entrees(annee: int, bareme: calculs.Bareme) -> dict:
     }
 
 
-def _calculer(entrees: dict) -> calculs.ResultatCampagne:
-    """The pure calculation, which checks its invariants itself (calculs.campagne._calculer: checking them a second
-    time here cost 15 % of the run's Python time), with Python's cycle collector paused: it allocates hundreds of
-    thousands of small objects (no cycle among them), and the collector's full passes over them made the run grow
-    faster than the number of organisms (docs/performances.md, « Calcul »)."""
+@contextmanager
+def _sans_ramasse_miettes():
+    """Python's cycle collector paused for a run: loading, computing and writing allocate hundreds of thousands of
+    small objects (no cycle among them), and the collector's full passes over them, and over everything else the
+    process holds, made the run grow faster than the number of organisms (docs/performances.md, « Calcul »)."""
     gc.disable()
     try:
-        resultat = calculs.calculer_campagne_agregee(**{**_du_calcul(entrees), "prets": entrees["prets"].agreges})
+        yield
     finally:
         gc.enable()
-    return resultat
+
+
+def _calculer(entrees: dict) -> calculs.ResultatCampagne:
+    """The pure calculation, which checks its invariants itself (calculs.campagne._calculer: checking them a second
+    time here cost 15 % of the run's Python time)."""
+    return calculs.calculer_campagne_agregee(**{**_du_calcul(entrees), "prets": entrees["prets"].agreges})
 
 
 def _du_calcul(entrees: dict) -> dict:
@@ -271,23 +273,14 @@ def calcul_executer(calcul_id: int) -> Calcul | None:
         return _executer(calcul_id) if seul else None
 
 
-def _charger_et_calculer(calcul: Calcul, lecteur) -> tuple[dict, calculs.ResultatCampagne, dict]:
-    """Load, then compute while the loans' coherence check and digests finish on the other connection; a refusal
-    of the loans (incoherent operations, loans without zone) comes first, as when they were read beforehand."""
+def _charger_et_calculer(calcul: Calcul) -> tuple[dict, calculs.ResultatCampagne, dict]:
     top = time.perf_counter()
-    entrees = _entrees(calcul.campagne.annee, calcul.variante, lecteur=lecteur)
-    durees = {"chargement": time.perf_counter() - top}
+    entrees = _entrees(calcul.campagne.annee, calcul.variante)
+    durees = {"chargement": round(time.perf_counter() - top, 3)}
     _avancer(calcul, 30)
     top = time.perf_counter()
-    try:
-        resultat = _calculer(entrees)
-    except calculs.ErreurMutualisation:
-        entrees["prets"].terminer()
-        raise
+    resultat = _calculer(entrees)
     durees["calcul"] = round(time.perf_counter() - top, 3)
-    top = time.perf_counter()
-    entrees["prets"] = entrees["prets"].terminer()
-    durees["chargement"] = round(durees["chargement"] + time.perf_counter() - top, 3)  # the wait, if any
     return entrees, resultat, durees
 
 
@@ -296,10 +289,10 @@ def _executer(calcul_id: int) -> Calcul | None:
     if calcul is None:
         return None
     try:
-        with chargement.lectures_paralleles() as lecteur:
-            entrees, resultat, durees = _charger_et_calculer(calcul, lecteur)
-        _avancer(calcul, 70)
-        _ecrire(calcul, entrees, resultat, durees)
+        with _sans_ramasse_miettes():
+            entrees, resultat, durees = _charger_et_calculer(calcul)
+            _avancer(calcul, 70)
+            _ecrire(calcul, entrees, resultat, durees)
     except Exception as erreur:  # every failure leaves a failed run with its reason, then propagates
         _echouer(calcul, erreur)
         raise

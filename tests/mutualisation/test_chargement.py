@@ -10,12 +10,11 @@ import pytest
 from django.db import connection, transaction
 
 from mutualisation import calculs, chargement, explications, resumes
-from mutualisation.models import Bareme, BaseAnnuelle, Pret, Restructuration, ResultatOrganisme
+from mutualisation.models import Bareme, BaseAnnuelle, Calcul, Pret, Restructuration, ResultatOrganisme
 from mutualisation.referentiels import baremes_charger
 from mutualisation.serialisation import explication_json
 from mutualisation.services.campagne import calcul_executer, calcul_lancer
 from pacte.enums import Famille
-from pacte.models import Organisme
 from tests.factories import OrganismeFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,15 +148,10 @@ def _organisme_concerne():
     return organisme
 
 
-def test_en_base_operation_incoherente_et_pret_sans_zone_refuses_avec_les_messages_du_calcul():
-    organisme, autre = _organisme_concerne(), OrganismeFactory()
+def test_en_base_pret_sans_zone_refuse_avec_le_message_du_calcul():
+    organisme = _organisme_concerne()
     Pret.objects.create(numero_pret="A1", numero_operation="OPX", organisme=organisme, produit="PLUS",
                         date_signature=date(2013, 1, 1), montant=Decimal("1.00"), nb_logements=1, zone="1")
-    Pret.objects.create(numero_pret="A2", numero_operation="OPX", organisme=autre, produit="PAM",
-                        date_signature=date(2012, 1, 1), montant=Decimal("1.00"), nb_logements=1, zone="")
-    with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPX\\."):
-        chargement.prets_agreges(2013, [organisme.siren])
-    Pret.objects.filter(numero_pret="A2").delete()
     Pret.objects.create(numero_pret="A3", organisme=organisme, produit="PLAI", date_signature=date(2013, 5, 1),
                         montant=Decimal("1.00"), nb_logements=2, zone="")
     with pytest.raises(calculs.CalculImpossible, match=r"Prêts PLUS/PLAI sans zone valable \(1, 1bis, 2, 3\) : A3\."):
@@ -174,9 +168,9 @@ def _connexions_ouvertes() -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_chose(monkeypatch):
-    """Outside a transaction the production aggregates run on one connection, the rehabilitation aggregates and
-    the coherence check on another: same aggregates, digests and refusals as one after the other (in a
-    transaction), no connection left open, the main connection's work_mem untouched."""
+    """Outside a transaction the rehabilitation aggregates run on another connection, beside the production ones:
+    same aggregates, digests and refusals as one after the other (in a transaction), no connection left open, the
+    main connection's work_mem untouched."""
     import threading
 
     _jeu_aleatoire(6)
@@ -193,28 +187,25 @@ def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_cho
 
     avant, ouvertes, paralleles = _work_mem(), _connexions_ouvertes(), travailleurs()
     cote_a_cote = chargement.prets_agreges(2013, concernes)
-    assert len(fils) == 2 and all(fil.startswith("prets") for fil in fils)  # production; rehabilitation, coherence
+    assert len(fils) == 1 and fils[0].startswith("prets")
     assert (_work_mem(), _connexions_ouvertes(), travailleurs()) == (avant, ouvertes, paralleles)
     assert paralleles != "0"  # the server's setting, put back
     with transaction.atomic():
         l_un_apres_l_autre = chargement.prets_agreges(2013, concernes)
-    assert len(fils) == 2  # in a transaction: this connection only
+    assert len(fils) == 1  # in a transaction: this connection only
     assert cote_a_cote == l_un_apres_l_autre and cote_a_cote.agreges and len(cote_a_cote.resumes) == 8
 
-    concerne = Organisme.objects.get(siren=next(s for s in concernes))
-    autre = Organisme.objects.exclude(pk=concerne.pk).first()
-    for numero, organisme, produit in (("X1", concerne, "PLUS"), ("X2", autre, "PAM")):
-        Pret.objects.create(numero_pret=numero, numero_operation="OPX", organisme=organisme, produit=produit,
-                            date_signature=date(2013, 1, 1), montant=Decimal("1.00"), nb_logements=1, zone="1")
-    with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPX\\."):
+    Pret.objects.create(numero_pret="X1", numero_operation="OPX", organisme_id=concernes[0], produit="PLUS",
+                        date_signature=date(2013, 1, 1), montant=Decimal("1.00"), nb_logements=1, zone="")
+    with pytest.raises(calculs.CalculImpossible, match=r"sans zone valable \(1, 1bis, 2, 3\) : X1\."):
         chargement.prets_agreges(2013, concernes)
     assert _connexions_ouvertes() == ouvertes
 
 
 @pytest.mark.django_db(transaction=True)
 def test_les_deux_connexions_lisent_les_prets_au_meme_instant():
-    """A loan committed by someone else once the run's snapshot is taken is seen by neither connection: production
-    (this one), rehabilitation and coherence (the other one) and the digests are those of the same loans."""
+    """Loans committed by someone else once the run's snapshot is taken are seen by no connection: production,
+    rehabilitation (each on its own) and the digests (this one) are those of the same loans."""
     import psycopg
 
     from pacte.env import url_postgres
@@ -224,61 +215,49 @@ def test_les_deux_connexions_lisent_les_prets_au_meme_instant():
     avant = chargement.prets_agreges(2013, concernes)
     colonnes = ("numero_pret, numero_operation, siren, produit, date_signature, montant, nb_logements, zone, "
                 "code_commune")
-    ajouts = [("Z1", "", concernes[0], "PAM", "2013-03-01", "1000.00", 0, "", ""),  # rehabilitation, other conn.
-              ("Z2", "OPZ", concernes[1], "PLUS", "2013-03-01", "5.00", 9, "1", ""),  # production, this one
-              ("Z3", "OPZ", concernes[0], "PLAI", "2013-03-01", "5.00", 9, "2", "")]  # incoherent with Z2
+    ajouts = [("Z1", "", concernes[0], "PAM", "2013-03-01", "1000.00", 0, "", ""),  # rehabilitation
+              ("Z2", "OPZ", concernes[1], "PLUS", "2013-03-01", "5.00", 9, "1", ""),  # production
+              ("Z3", "OPZ", concernes[1], "PLAI", "2013-03-01", "5.00", 9, "1", "")]
     with chargement.lectures_paralleles() as lecteur, lecteur.instantane():
         with psycopg.connect(url_postgres(connection.settings_dict), autocommit=True) as autre:
             with autre.cursor() as curseur:
                 curseur.executemany(f"INSERT INTO mutualisation_pret ({colonnes}) VALUES "  # noqa: S608 - test constants
                                     "(%s, %s, %s, %s, %s, %s, %s, %s, %s)", ajouts)
-        pendant = chargement.prets_demander(2013, lecteur).recevoir(concernes).terminer()
+        pendant = chargement.prets_demander(2013, lecteur).recevoir(lambda: concernes)
     assert pendant == avant
-    with pytest.raises(calculs.CalculImpossible, match="OPZ"):  # seen by the next run
-        chargement.prets_agreges(2013, concernes)
-
-
-def _operation_incoherente_et_pret_sans_zone(concerne: Organisme) -> None:
-    autre = Organisme.objects.exclude(pk=concerne.pk).first()
-    for numero, organisme, zone in (("Y1", concerne, "1"), ("Y2", autre, "2")):
-        Pret.objects.create(numero_pret=numero, numero_operation="OPY", organisme=organisme, produit="PLUS",
-                            date_signature=date(2013, 2, 1), montant=Decimal("1.00"), nb_logements=1, zone=zone)
-    Pret.objects.create(numero_pret="Y3", organisme=concerne, produit="PLAI", date_signature=date(2013, 2, 1),
-                        montant=Decimal("1.00"), nb_logements=1, zone="")
+    apres = chargement.prets_agreges(2013, concernes)  # seen by the next run
+    assert apres.nb_prets == avant.nb_prets + 3 and apres.agreges != avant.agreges
 
 
 @pytest.mark.django_db(transaction=True)
-def test_un_calcul_hors_transaction_calcule_pendant_les_controles_et_refuse_comme_avant(monkeypatch):
-    """A run computes while the other connection checks the operations and digests the loans: a run on good data
-    ends as before; on bad data the loans' refusal comes first (incoherent operations before loans without zone),
-    even when the calculation itself failed meanwhile."""
+def test_un_calcul_hors_transaction_refuse_les_prets_sans_zone_avant_de_calculer(monkeypatch):
+    """A run reads the loans on other connections: on good data it ends as before; a PLUS/PLAI loan without zone is
+    refused with the calculation's message, before the calculation runs (its own refusal would come after)."""
     _jeu_aleatoire(7)
     calcul = calcul_executer(calcul_lancer(acting_user=None, annee=2013, sur_le_worker=False).pk)
     assert calcul.statut == "termine" and calcul.resultats.count() == 6
     assert set(calcul.durees) == {"chargement", "calcul", "ecriture"}
 
     concernes = [o.siren for o in chargement.organismes_entree(2013) if calculs.motif_non_concerne(o) is None]
-    _operation_incoherente_et_pret_sans_zone(Organisme.objects.get(siren=concernes[0]))
+    Pret.objects.create(numero_pret="Y3", organisme_id=concernes[0], produit="PLAI", date_signature=date(2013, 2, 1),
+                        montant=Decimal("1.00"), nb_logements=1, zone="")
 
     def lancer_et_executer():
         return calcul_executer(calcul_lancer(acting_user=None, annee=2013, sur_le_worker=False).pk)
 
-    with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPY\\."):
-        lancer_et_executer()
     from mutualisation.services import campagne
 
     monkeypatch.setattr(campagne, "_calculer", lambda entrees: calculs.calculer_campagne_agregee(
         **{**campagne._du_calcul(entrees), "prets": (),
            "organismes": [*entrees["organismes"], entrees["organismes"][0]]}))
-    with pytest.raises(calculs.CalculImpossible, match="Opérations dont les prêts diffèrent .* : OPY\\."):
-        lancer_et_executer()  # the calculation refused (an organism twice): the loans' refusal is the one told
-    Pret.objects.filter(numero_pret="Y2").delete()
     with pytest.raises(calculs.CalculImpossible, match=r"sans zone valable \(1, 1bis, 2, 3\) : Y3\."):
-        lancer_et_executer()  # then the loans without zone
+        lancer_et_executer()  # the calculation would refuse (an organism twice): the loans' refusal is the one told
+    assert Calcul.objects.order_by("-pk").first().statut == "echec" and not ResultatOrganisme.objects.filter(
+        calcul=Calcul.objects.order_by("-pk").first()).exists()
     Pret.objects.filter(numero_pret="Y3").delete()
     with pytest.raises(calculs.ErreurMutualisation) as erreur:
         lancer_et_executer()
-    assert "OPY" not in str(erreur.value) and "Y3" not in str(erreur.value)  # the calculation's own refusal
+    assert "Y3" not in str(erreur.value)  # the calculation's own refusal
     monkeypatch.undo()
     assert lancer_et_executer().statut == "termine"
     assert _connexions_ouvertes() == 1

@@ -101,7 +101,7 @@ def test_l_import_d_un_extrait_et_son_remplacement_tiennent_les_resumes(settings
 
 def test_instructions_sql_de_plusieurs_lignes_et_reconstruction_apres_un_chargement_sans_declencheurs():
     a, b = OrganismeFactory(), OrganismeFactory()
-    valeurs = ", ".join(f"('N{i}', 'OP{i % 3}', %s, 'PLUS', '2013-01-01', {i}.5, {i}, '1', '')" for i in range(6))
+    valeurs = ", ".join(f"('N{i}', 'OP{i}', %s, 'PLUS', '2013-01-01', {i}.5, {i}, '1', '')" for i in range(6))
     colonnes = ("numero_pret, numero_operation, siren, produit, date_signature, montant, nb_logements, zone, "
                 "code_commune")
     with connection.cursor() as curseur:
