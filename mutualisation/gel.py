@@ -8,6 +8,8 @@ statement, whatever its number of rows, so a COPY of 200 000 loans into an open 
 
 import pgtrigger
 
+from pacte.declencheurs import EVENEMENTS, par_instruction
+
 STATUTS_FIGES_SQL = "('validee', 'notifiee', 'close')"
 CAMPAGNE = "mutualisation_campagne"
 
@@ -35,18 +37,10 @@ def gel_annuel(nom: str, condition: str, *, jointures: str = "") -> list[pgtrigg
     ``condition`` joins a changed row ``t`` (after ``jointures``) to its campaign ``c``, e.g. ``c.annee = t.annee``.
     An UPDATE is checked on the rows before and after: moving a row out of, or into, a frozen year is refused."""
     declare = [("annee_figee", "integer"), ("statut_fige", "text")]
-    cas = {
-        "ins": (pgtrigger.Insert, pgtrigger.Referencing(new="nouvelles"), ["nouvelles"]),
-        "upd": (pgtrigger.Update, pgtrigger.Referencing(old="anciennes", new="nouvelles"), ["anciennes", "nouvelles"]),
-        "del": (pgtrigger.Delete, pgtrigger.Referencing(old="anciennes"), ["anciennes"]),
-    }
     return [
-        pgtrigger.Trigger(
-            name=f"{nom}_fige_{suffixe}", level=pgtrigger.Statement, when=pgtrigger.After, operation=operation,
-            referencing=referencing, declare=declare,
-            func=_verification(tables, condition, jointures) + "RETURN NULL;",
-        )
-        for suffixe, (operation, referencing, tables) in cas.items()
+        par_instruction(f"{nom}_fige", evenement, _verification(tables, condition, jointures) + "RETURN NULL;",
+                        declare=declare)
+        for evenement, (_, _, tables) in EVENEMENTS.items()
     ]
 
 

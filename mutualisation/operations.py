@@ -12,7 +12,7 @@ each run at 100 × national scale, docs/performances.md « Calcul : la règle de
 An operation moves to another organism or zone in one statement (all its loans at once).
 """
 
-import pgtrigger
+from pacte.declencheurs import par_instruction
 
 PRETS = "mutualisation_pret"
 
@@ -37,14 +37,6 @@ RETURN NULL;
 """  # noqa: S608 - module constants, no user input
 
 
-def _verifier(suffixe: str, operation, referencing) -> pgtrigger.Trigger:
-    return pgtrigger.Trigger(name=f"pret_operation_coherente_{suffixe}", level=pgtrigger.Statement,
-                             when=pgtrigger.After, operation=operation, referencing=referencing,
-                             declare=[("fautives", "text")], func=_VERIFIER)
-
-
-# One trigger per event (PostgreSQL gives transition tables to single-event triggers only).
-OPERATIONS_COHERENTES = [
-    _verifier("ins", pgtrigger.Insert, pgtrigger.Referencing(new="nouvelles")),
-    _verifier("upd", pgtrigger.Update, pgtrigger.Referencing(old="anciennes", new="nouvelles")),
-]
+# At each INSERT and each UPDATE (deleting loans cannot break the rule).
+OPERATIONS_COHERENTES = [par_instruction("pret_operation_coherente", evenement, _VERIFIER,
+                                         declare=[("fautives", "text")]) for evenement in ("ins", "upd")]

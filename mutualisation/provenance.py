@@ -13,6 +13,8 @@ application's.
 
 import pgtrigger
 
+from pacte.declencheurs import par_instruction
+
 PRETS = "mutualisation_pret"
 IMPORTS = "mutualisation_importfichier"
 
@@ -26,16 +28,8 @@ RETURN NULL;
 """  # noqa: S608 - module constants, no user input
 
 
-def _import_connu(suffixe: str, operation, referencing) -> pgtrigger.Trigger:
-    return pgtrigger.Trigger(name=f"pret_import_connu_{suffixe}", level=pgtrigger.Statement, when=pgtrigger.After,
-                             operation=operation, referencing=referencing, func=_IMPORT_INCONNU)
-
-
-# On the loans: one trigger per event (PostgreSQL gives transition tables to single-event triggers only).
-IMPORT_CONNU = [
-    _import_connu("ins", pgtrigger.Insert, pgtrigger.Referencing(new="nouvelles")),
-    _import_connu("upd", pgtrigger.Update, pgtrigger.Referencing(old="anciennes", new="nouvelles")),
-]
+# On the loans: at each INSERT and each UPDATE.
+IMPORT_CONNU = [par_instruction("pret_import_connu", evenement, _IMPORT_INCONNU) for evenement in ("ins", "upd")]
 
 # On the imports: one named by a loan can be neither deleted nor renumbered.
 IMPORT_PROTEGE = pgtrigger.Trigger(

@@ -16,6 +16,8 @@ data) must call ``resumes_reconstruire`` afterwards.
 import pgtrigger
 from django.db import connection
 
+from pacte.declencheurs import par_instruction
+
 PRETS = "mutualisation_pret"
 RESUMES = "mutualisation_resumeprets"
 
@@ -38,17 +40,11 @@ def _lignes(table: str, sens: int) -> str:
     return f"SELECT siren, {sens} AS sens, {HACHAGE_PRET} AS hachage FROM {table}"  # noqa: S608 - constants
 
 
-def _tenir(suffixe: str, operation, referencing, lignes: str) -> pgtrigger.Trigger:
-    return pgtrigger.Trigger(name=f"pret_resume_{suffixe}", level=pgtrigger.Statement, when=pgtrigger.After,
-                             operation=operation, referencing=referencing, func=_FUSIONNER.format(lignes=lignes))
-
-
-# One trigger per event (PostgreSQL gives transition tables to single-event triggers only).
 RESUMES_TENUS = [
-    _tenir("ins", pgtrigger.Insert, pgtrigger.Referencing(new="nouvelles"), _lignes("nouvelles", 1)),
-    _tenir("upd", pgtrigger.Update, pgtrigger.Referencing(old="anciennes", new="nouvelles"),
-           f"{_lignes('anciennes', -1)} UNION ALL {_lignes('nouvelles', 1)}"),
-    _tenir("del", pgtrigger.Delete, pgtrigger.Referencing(old="anciennes"), _lignes("anciennes", -1)),
+    par_instruction("pret_resume", "ins", _FUSIONNER.format(lignes=_lignes("nouvelles", 1))),
+    par_instruction("pret_resume", "upd",
+                    _FUSIONNER.format(lignes=f"{_lignes('anciennes', -1)} UNION ALL {_lignes('nouvelles', 1)}")),
+    par_instruction("pret_resume", "del", _FUSIONNER.format(lignes=_lignes("anciennes", -1))),
     pgtrigger.Trigger(name="pret_resume_vider", level=pgtrigger.Statement, when=pgtrigger.After,
                       operation=pgtrigger.Truncate,
                       func=f"DELETE FROM {RESUMES}; RETURN NULL;"),  # noqa: S608 - module constants
