@@ -159,6 +159,7 @@ MEMOIRE_DE_TRAVAIL = "128MB"
 # cores (docs/performances.md, « Calcul : les requêtes des prêts côte à côte »).
 SANS_TRAVAILLEURS = ("max_parallel_workers_per_gather", "0")
 
+
 @contextmanager
 def _reglage(nom: str, valeur: str):
     """A setting of this connection for the block, then the server's again. On an error inside a transaction, its
@@ -261,8 +262,8 @@ def lectures_paralleles():
     production aggregates here while the other inputs, then the rehabilitation aggregates, are read there:
     docs/performances.md, « Calcul : les requêtes des prêts côte à côte »). Its ``instantane()`` block makes both
     connections read the same snapshot. In a transaction, the tasks run on this connection instead, when their
-    result is asked for. Side by side, neither connection uses parallel workers
-    (SANS_TRAVAILLEURS); the second one is closed at the end.
+    result is asked for. Side by side, neither connection uses parallel workers (SANS_TRAVAILLEURS); the second one
+    is closed at the end.
 
     One second connection, not more: its tasks are partly Python, and two threads busy with Python at once waited
     for each other (the interpreter's lock) longer than a task lasts at national scale."""

@@ -7,7 +7,7 @@ trigger is the rule itself, for every other way of writing loans (the admin, the
 UPDATE of loans, the operations it touched are checked (through the index on ``numero_operation``) and the statement
 fails, with the operations named, if one of them disagrees. Deleting loans cannot break the rule.
 
-So a run no longer scans every operation of the extract to look for a disagreement that cannot be there (2.3 s of
+So a run no longer scans every operation of the extract to look for a disagreement that cannot be there (2.4 s of
 each run at 100 × national scale, docs/performances.md « Calcul : la règle des opérations tenue par la base »).
 An operation moves to another organism or zone in one statement (all its loans at once).
 """
@@ -18,7 +18,8 @@ PRETS = "mutualisation_pret"
 
 MESSAGE = "Opérations dont les prêts diffèrent d''organisme ou de zone :"
 
-# The operations among ``{touchees}`` (a query of operation numbers) whose loans disagree, sorted as Python sorts str.
+# The operations among ``{touchees}`` (a query of operation numbers) whose loans disagree; the message lists them as
+# Python sorts str.
 INCOHERENTES_SQL = f"""
 SELECT p.numero_operation FROM {PRETS} p
 WHERE p.numero_operation IN ({{touchees}})

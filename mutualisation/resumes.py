@@ -13,6 +13,8 @@ TRUNCATE of the loans empties the digests. A bulk load that disables the loans' 
 data) must call ``resumes_reconstruire`` afterwards.
 """
 
+from contextlib import nullcontext
+
 import pgtrigger
 from django.db import connection
 
@@ -61,13 +63,8 @@ TENUS_SQL = f"SELECT siren, nombre, empreinte FROM {RESUMES} WHERE nombre <> 0" 
 
 
 def resumes_reconstruire(curseur=None) -> None:
-    """Recompute every digest from the loans (after a bulk load with the loans' triggers disabled)."""
-    def executer(c):
+    """Recompute every digest from the loans (after a bulk load with the loans' triggers disabled), with the
+    caller's cursor if given."""
+    with nullcontext(curseur) if curseur is not None else connection.cursor() as c:
         c.execute(f"DELETE FROM {RESUMES}")  # noqa: S608 - constants
         c.execute(f"INSERT INTO {RESUMES} (siren, nombre, empreinte) {RECALCULES_SQL}")  # noqa: S608 - constants
-
-    if curseur is not None:
-        executer(curseur)
-        return
-    with connection.cursor() as c:
-        executer(c)

@@ -35,7 +35,8 @@ def round_half_up(value: Nombre, places: int = 2) -> Decimal:
 def cents(value: Decimal) -> int:
     """Un montant en euros (au plus deux décimales) en centimes entiers ; refuse d'arrondir en silence."""
     if type(value) is Decimal and value.same_quantum(_CENTIME):  # le cas courant : exactement deux décimales
-        return int(value * 100)
+        numerateur, denominateur = value.as_integer_ratio()  # exact, quelle que soit la taille (d divise 100)
+        return numerateur * 100 // denominateur
     if not isinstance(value, Decimal) or not value.is_finite():
         raise TypeError(f"Montant non exact refusé : {value!r} (Decimal attendu).")
     arrondi = value.quantize(_CENTIME)

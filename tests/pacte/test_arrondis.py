@@ -72,6 +72,7 @@ def test_round_half_up_egal_a_decimal_round_half_up(valeur):
 def test_cents_et_euros_aller_retour():
     assert cents(Decimal("1234.5")) == 123450
     assert cents(Decimal("100")) == 10000
+    assert cents(Decimal("123456789012345678901234567890.12")) == 12345678901234567890123456789012  # > 28 chiffres
     assert str(euros(123450)) == "1234.50"
     assert str(euros(-5)) == "-0.05"
     assert str(euros(0)) == "0.00"
