@@ -274,7 +274,7 @@ class Calcul(Horodate):
             models.CheckConstraint(condition=Q(variante__isnull=True) | Q(simulation=True),
                                    name="calcul_variante_seulement_en_simulation"),
         ]
-        triggers = [gel.CALCUL_VALIDE_FIGE]
+        triggers = [gel.CALCUL_VALIDE_FIGE, provenance.CALCUL_PROTEGE]
 
     def __str__(self):
         return f"Calcul n° {self.pk} de {self.campagne}"
@@ -282,7 +282,8 @@ class Calcul(Horodate):
 
 @suivre(operations=("modification", "suppression"), exclude=["explication"])
 class ResultatOrganisme(models.Model):
-    calcul = models.ForeignKey(Calcul, on_delete=models.CASCADE, related_name="resultats")
+    # no foreign key in the database: checked per statement by triggers (mutualisation.provenance)
+    calcul = models.ForeignKey(Calcul, on_delete=models.CASCADE, related_name="resultats", db_constraint=False)
     organisme = models.ForeignKey(Organisme, on_delete=models.PROTECT, related_name="resultats")
     exonere = models.BooleanField("exonéré")
     aide_production = models.DecimalField(**MONTANT)
@@ -314,10 +315,11 @@ class ResultatOrganisme(models.Model):
             ),
             models.CheckConstraint(condition=Q(solde=F("aide_totale") - F("contribution")), name="resultat_solde"),
         ]
-        triggers = gel.gel_annuel(
-            "resultat", "c.id = k.campagne_id",
-            jointures="JOIN mutualisation_calcul k ON k.id = t.calcul_id AND k.valide",
-        )
+        triggers = [
+            *gel.gel_annuel("resultat", "c.id = k.campagne_id",
+                            jointures="JOIN mutualisation_calcul k ON k.id = t.calcul_id AND k.valide"),
+            *provenance.CALCUL_CONNU,
+        ]
 
     def __str__(self):
         return f"{self.organisme_id} : solde {self.solde} €"

@@ -1,4 +1,5 @@
-"""The loans' provenance (``Pret.import_source``) checked by PostgreSQL once per statement instead of once per row.
+"""Where rows come from, checked by PostgreSQL once per statement instead of once per row: a loan's import
+(``Pret.import_source``), a result line's run (``ResultatOrganisme.calcul``).
 
 A foreign key checks each inserted row on its own, at commit: for a 200 000-line extract, 200 000 lookups of the
 same import row, a quarter of the import's time (docs/performances.md, « Import : la provenance des prêts »).
@@ -9,42 +10,31 @@ with the same error code (foreign_key_violation):
 - deleting an import, or changing its id, fails while a loan names it (``on_delete=PROTECT`` in the database).
 TRUNCATE is not covered (a foreign key would refuse it): it is an administrator's operation, never the
 application's.
+
+The same for a run's result lines: 60 000 lookups of the same run at the commit of a run at 100 × national scale
+(docs/performances.md, « Calcul : les résultats rattachés à leur calcul par instruction »). Deleting a run through
+the ORM deletes its lines first (``on_delete=CASCADE``), then the run.
 """
 
-import pgtrigger
-
-from pacte.declencheurs import par_instruction
+from pacte.declencheurs import cle_par_instruction, protegee_par_instruction
 
 PRETS = "mutualisation_pret"
 IMPORTS = "mutualisation_importfichier"
-
-_IMPORT_INCONNU = f"""
-IF EXISTS (SELECT 1 FROM nouvelles n WHERE n.import_source_id IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM {IMPORTS} f WHERE f.id = n.import_source_id)) THEN
-    RAISE EXCEPTION 'Prêt rattaché à un import inexistant (% sur %).', TG_OP, TG_TABLE_NAME
-        USING ERRCODE = 'foreign_key_violation';
-END IF;
-RETURN NULL;
-"""  # noqa: S608 - module constants, no user input
-
+RESULTATS = "mutualisation_resultatorganisme"
+CALCULS = "mutualisation_calcul"
 
 # On the loans: at each INSERT and each UPDATE.
-IMPORT_CONNU = [par_instruction("pret_import_connu", evenement, _IMPORT_INCONNU) for evenement in ("ins", "upd")]
+IMPORT_CONNU = cle_par_instruction("pret_import_connu", colonne="import_source_id", cible=IMPORTS,
+                                   message="Prêt rattaché à un import inexistant")
 
 # On the imports: one named by a loan can be neither deleted nor renumbered.
-IMPORT_PROTEGE = pgtrigger.Trigger(
-    name="import_protege_par_ses_prets",
-    when=pgtrigger.Before,
-    operation=pgtrigger.Delete | pgtrigger.Update,
-    func=f"""
-        IF TG_OP = 'UPDATE' AND OLD.id = NEW.id THEN  -- its status, counts, message: no lookup
-            RETURN NEW;
-        END IF;
-        IF EXISTS (SELECT 1 FROM {PRETS} WHERE import_source_id = OLD.id) THEN
-            RAISE EXCEPTION 'Import n° % : des prêts en proviennent, % refusé.', OLD.id, TG_OP
-                USING ERRCODE = 'foreign_key_violation';
-        END IF;
-        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-        RETURN NEW;
-    """,  # noqa: S608 - module constants, no user input
-)
+IMPORT_PROTEGE = protegee_par_instruction("import_protege_par_ses_prets", referencant=PRETS,
+                                          colonne="import_source_id",
+                                          refus="Import n° % : des prêts en proviennent, % refusé.")
+
+# On the result lines, and on their runs.
+CALCUL_CONNU = cle_par_instruction("resultat_calcul_connu", colonne="calcul_id", cible=CALCULS,
+                                   message="Résultat rattaché à un calcul inexistant")
+CALCUL_PROTEGE = protegee_par_instruction("calcul_protege_par_ses_resultats", referencant=RESULTATS,
+                                          colonne="calcul_id",
+                                          refus="Calcul n° % : des résultats en dépendent, % refusé.")

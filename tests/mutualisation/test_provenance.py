@@ -1,13 +1,13 @@
-"""A loan's import (Pret.import_source) is checked by triggers, once per statement, instead of a foreign key checked
-once per row (mutualisation.provenance, docs/performances.md): what the key guaranteed still holds, raw SQL
-included, with the key's error code."""
+"""A loan's import (Pret.import_source) and a result line's run (ResultatOrganisme.calcul) are checked by triggers,
+once per statement, instead of a foreign key checked once per row (mutualisation.provenance, docs/performances.md):
+what the key guaranteed still holds, raw SQL included, with the key's error code."""
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from mutualisation.models import ImportFichier, Pret
-from tests.factories import ImportFichierFactory, OrganismeFactory, PretFactory
+from mutualisation.models import Calcul, ImportFichier, Pret, ResultatOrganisme
+from tests.factories import CalculFactory, ImportFichierFactory, OrganismeFactory, PretFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,29 @@ def test_un_import_dont_proviennent_des_prets_ne_peut_etre_supprime_ni_renumerot
     ImportFichier.objects.filter(pk=fichier.pk).update(message="relu")  # other columns: free
     libre.delete()  # an import no loan names: deleted
     assert list(ImportFichier.objects.values_list("pk", flat=True)) == [fichier.pk]
+
+
+RESULTAT = ("INSERT INTO mutualisation_resultatorganisme (calcul_id, organisme_id, exonere, aide_production, "
+            "aide_rehabilitation, aide_restructuration, ajustements, aide_totale, part_cotisation_cglls, part_loyers, "
+            "part_patrimoine, contribution, solde, sens, explication) "
+            "VALUES (%s, %s, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'nul', '{}')")
+
+
+def test_une_ligne_de_resultat_ne_peut_nommer_un_calcul_inexistant_ni_son_calcul_disparaitre():
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = 'mutualisation_resultatorganisme'"
+                        "::regclass AND contype = 'f' AND pg_get_constraintdef(oid) LIKE '%%(calcul_id)%%'")
+        assert curseur.fetchone()[0] == 0  # no key: the triggers below
+    organisme, calcul = OrganismeFactory(), CalculFactory()
+    _refuse(RESULTAT, [calcul.pk + 1000, organisme.siren], "Résultat rattaché à un calcul inexistant \\(INSERT")
+    with connection.cursor() as curseur:
+        curseur.execute(RESULTAT, [calcul.pk, organisme.siren])  # an existing run: accepted
+    _refuse("UPDATE mutualisation_resultatorganisme SET calcul_id = %s", [calcul.pk + 1000],
+            "Résultat rattaché à un calcul inexistant \\(UPDATE")
+    _refuse("DELETE FROM mutualisation_calcul WHERE id = %s", [calcul.pk],
+            f"Calcul n° {calcul.pk} : des résultats en dépendent, DELETE refusé")
+    _refuse("UPDATE mutualisation_calcul SET id = %s WHERE id = %s", [calcul.pk + 1000, calcul.pk],
+            "des résultats en dépendent, UPDATE refusé")
+    Calcul.objects.filter(pk=calcul.pk).update(avancement=50)  # its status, its progress: accepted
+    Calcul.objects.get(pk=calcul.pk).delete()  # the ORM deletes its lines first (CASCADE), then the run
+    assert not ResultatOrganisme.objects.exists() and not Calcul.objects.filter(pk=calcul.pk).exists()
