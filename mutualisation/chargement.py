@@ -259,7 +259,7 @@ class _LecteurParallele:
 def lectures_paralleles():
     """Gives a reader: called with tasks (``requete(…)``, or functions that read), it starts them on a second
     connection and returns, for each, how to wait for its result; the caller goes on meanwhile (a run reads the
-    production aggregates here while the other inputs, then the rehabilitation aggregates, are read there:
+    production aggregates here while the other inputs, the rehabilitation aggregates and the digests are read there:
     docs/performances.md, « Calcul : les requêtes des prêts côte à côte »). Its ``instantane()`` block makes both
     connections read the same snapshot. In a transaction, the tasks run on this connection instead, when their
     result is asked for. Side by side, neither connection uses parallel workers (SANS_TRAVAILLEURS); the second one
@@ -281,28 +281,38 @@ def _fermer() -> None:
     connection.close()  # looked up on the calling thread: the worker's own connection
 
 
+def _resumes() -> tuple[str, int, dict[str, str]]:
+    """The digests kept by the loans' triggers (mutualisation.resumes): the extract's, its count of loans, and each
+    organism's, as a run stores them."""
+    par_organisme = _lire(resumes.TENUS_SQL)
+    nombre, empreinte = sum(ligne[1] for ligne in par_organisme), 0
+    for _, _, xor in par_organisme:
+        empreinte ^= xor
+    return (texte_resume(nombre, empreinte), nombre,
+            {siren: texte_resume(n, xor) for siren, n, xor in par_organisme})
+
+
 @dataclass
 class PretsDemandes:
-    """The loans' aggregates: rehabilitation asked on the reader's second connection (prets_demander), production
-    read on this one by ``recevoir``."""
+    """The loans' aggregates and digests: rehabilitation then the digests asked on the reader's second connection
+    (prets_demander), production read on this one by ``recevoir``."""
 
     parametres: dict
     production: Callable[[], list[tuple]]
     rehabilitation: Callable[[], list[tuple]]
+    resumes: Callable[[], tuple[str, int, dict[str, str]]]
 
     def recevoir(self, concernes: Callable[[], Collection[str]]) -> PretsDeLaBase:
         """The production aggregates (read now, on this connection), then those of the concerned organisms, given by
         ``concernes`` once known (every organism's loans are aggregated: testing each loan's SIREN against
-        thousands of concerned ones in SQL cost more than aggregating the few others), with the digests kept by the
-        loans' triggers (mutualisation.resumes). Refuses, with the calculation's own message, PLUS/PLAI loans of a
-        concerned organism without a valid zone."""
+        thousands of concerned ones in SQL cost more than aggregating the few others), with the digests. Refuses,
+        with the calculation's own message, PLUS/PLAI loans of a concerned organism without a valid zone."""
         production = self.production()
         retenus = set(concernes())
         production = {ligne[0]: ligne for ligne in production if ligne[0] in retenus}
         if any(ligne[4] for ligne in production.values()):
             parametres = {**self.parametres, "concernes": sorted(retenus)}
             calculs.refuser_prets([], [numero for (numero,) in _lire(SANS_ZONE_SQL, parametres)])
-        par_organisme = _lire(resumes.TENUS_SQL)
         base = {siren: (montant, nombre) for siren, montant, nombre in self.rehabilitation() if siren in retenus}
         agreges, nb_retenus = [], 0
         for siren in sorted(production.keys() | base.keys()):
@@ -310,20 +320,17 @@ class PretsDemandes:
             montant, prets_rehabilitation = base.get(siren, (Decimal(0), 0))
             agreges.append(calculs.PretsAgreges(siren, zone_1, zone_2_3, montant.quantize(Decimal("0.01"))))
             nb_retenus += prets_production + prets_rehabilitation
-        nombre, empreinte = sum(ligne[1] for ligne in par_organisme), 0
-        for _, _, xor in par_organisme:
-            empreinte ^= xor
-        return PretsDeLaBase(tuple(agreges), nombre, nb_retenus, texte_resume(nombre, empreinte),
-                             {siren: texte_resume(n, xor) for siren, n, xor in par_organisme})
+        resume, nombre, par_organisme = self.resumes()
+        return PretsDeLaBase(tuple(agreges), nombre, nb_retenus, resume, par_organisme)
 
 
 def prets_demander(annee: int, lecteur) -> PretsDemandes:
-    """Starts the rehabilitation aggregates on the second connection of ``lecteur`` (from lectures_paralleles);
-    production, the longest, is read on this connection (already open) by ``recevoir``. Called inside the reader's
-    ``instantane()``, both see the same loans."""
+    """Starts the rehabilitation aggregates, then the digests, on the second connection of ``lecteur`` (from
+    lectures_paralleles); production, the longest, is read on this connection (already open) by ``recevoir``.
+    Called inside the reader's ``instantane()``, all of them see the same loans."""
     parametres = _parametres(annee)
-    (rehabilitation,) = lecteur(requete(REHABILITATION_SQL, parametres))
-    return PretsDemandes(parametres, requete(PRODUCTION_SQL, parametres), rehabilitation)
+    rehabilitation, resumes_ = lecteur(requete(REHABILITATION_SQL, parametres), _resumes)
+    return PretsDemandes(parametres, requete(PRODUCTION_SQL, parametres), rehabilitation, resumes_)
 
 
 def prets_agreges(annee: int, concernes: Collection[str]) -> PretsDeLaBase:

@@ -154,7 +154,7 @@ ENTREES_DU_CALCUL = ("annee", "bareme", "organismes", "prets", "restructurations
 def _entrees(annee: int, variante=None) -> dict:
     """The run's inputs (ENTREES_DU_CALCUL) and their fingerprint but for the loans' digest (``empreinte``), all read
     in one snapshot (chargement.lectures_paralleles): the production aggregates on this connection while the other
-    inputs, then the rehabilitation aggregates, are read on a second one."""
+    inputs, the rehabilitation aggregates and the digests are read on a second one."""
     with chargement.lectures_paralleles() as lecteur, lecteur.instantane():
         if variante is not None:  # a simulation of a barème variant: same data, the variant's barème
             bareme = chargement.bareme_de_variante(variante.valeurs)

@@ -205,7 +205,7 @@ def test_hors_transaction_les_requetes_des_prets_cote_a_cote_donnent_la_meme_cho
 @pytest.mark.django_db(transaction=True)
 def test_les_deux_connexions_lisent_les_prets_au_meme_instant():
     """Loans committed by someone else once the run's snapshot is taken are seen by no connection: production,
-    rehabilitation (each on its own) and the digests (this one) are those of the same loans."""
+    rehabilitation and the digests (each on its own connection) are those of the same loans."""
     import psycopg
 
     from pacte.env import url_postgres
